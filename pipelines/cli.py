@@ -1,0 +1,329 @@
+"""`dalil` command line. Every command works on one data folder (--data DIR or $DALIL_DATA).
+
+JSON output (--json) is a stable contract, documented in docs/CLI.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
+
+from pipelines.config import default_data_dir  # noqa: E402
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _workspace(args):
+    from pipelines.workspace import Workspace
+
+    return Workspace.open(args.data)
+
+
+def _print_json(payload) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+# --- ingest -------------------------------------------------------------------------------------
+def cmd_ingest(args) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ingest.extract import Limits, Options
+    from pipelines.ingesting import ingest_paths
+
+    password = args.password
+    if args.password_file:
+        password = Path(args.password_file).read_text(encoding="utf-8").strip()
+    options = Options(password=password, ocr_lang=args.ocr_lang, ocr=not args.no_ocr)
+    limits = Limits(timeout_s=args.timeout, max_bytes=int(args.max_mb * 1024 * 1024), max_pages=args.max_pages, memory_mb=args.memory_mb)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"dalil ingest: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    workspace = _workspace(args)
+    console = _console()
+    show_bar = not args.json and sys.stderr.isatty() and not args.quiet
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"), console=_stderr_console(), disable=not show_bar) as bar:
+        task = bar.add_task("", total=None)
+
+        def on_progress(p):
+            bar.update(task, completed=p.done, total=p.total, description=Path(p.path).name[:50])
+
+        summary = ingest_paths(workspace, args.paths, options=options, limits=limits, collection=args.collection, workers=args.workers, on_progress=on_progress)
+    workspace.close()
+    if args.json:
+        _print_json(summary.to_json())
+    else:
+        console.print(
+            f"[bold]{summary.files}[/] files: [green]{summary.new_documents} new documents[/] "
+            f"({summary.pages} pages, {summary.passages} passages), {summary.already_known} already known, "
+            f"[{'red' if summary.failures else 'green'}]{len(summary.failures)} failures[/]"
+            + (f", {len(summary.partial)} partial" if summary.partial else "")
+        )
+        for failure in summary.failures:
+            console.print(f"  [red]{failure.reason.value}[/]  {failure.path}: {failure.detail}", markup=True)
+        console.print(f"Data folder: {workspace.settings.data_dir}")
+    return 0
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+# --- search -------------------------------------------------------------------------------------
+def cmd_search(args) -> int:
+    from rich.markup import escape
+
+    from pipelines.highlight import mark
+    from pipelines.search_query import QuerySyntaxError
+
+    workspace = _workspace(args)
+    try:
+        results = workspace.searcher.search(
+            args.query, lang=args.lang, court=args.court, case=args.case, doc_type=args.type,
+            limit=args.limit, offset=args.offset, with_facets=args.facets,
+        )
+    except QuerySyntaxError as exc:
+        print(f"dalil search: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        payload = [h.to_json() for h in results.hits]
+        if args.facets:
+            payload = {"total": results.total, "hits": payload, "facets": results.facets}
+        _print_json(payload)
+        return 0
+    console = _console()
+    if not results.hits:
+        console.print(f"No passages match {args.query!r}." + (" Try fewer words or remove filters." if args.lang or args.court or args.case or args.type else ""))
+        return 0
+    console.print(f"[dim]{results.total} passages match; showing {results.offset + 1}–{results.offset + len(results.hits)}[/]\n")
+    for hit in results.hits:
+        snippet = escape(mark(hit.snippet, hit.snippet_highlights, "\x00", "\x01")).replace("\x00", "[bold yellow]").replace("\x01", "[/]")
+        console.print(f"[bold]{hit.rank}.[/] [cyan]{escape(hit.citation.text)}[/]  [dim]{hit.lang} · {escape(hit.filename)} · score {hit.score:.2f}[/]")
+        console.print(f"   {snippet}\n")
+    if args.facets:
+        for name, counts in results.facets.items():
+            if counts:
+                console.print(f"[dim]{name}:[/] " + ", ".join(f"{escape(k)} ({v})" for k, v in counts.items()))
+    return 0
+
+
+# --- show ---------------------------------------------------------------------------------------
+def cmd_show(args) -> int:
+    from rich.markup import escape
+
+    from pipelines.citations import citation_style, format_citation
+
+    workspace = _workspace(args)
+    matches = workspace.records.find_documents(args.doc)
+    if not matches:
+        print(f"dalil show: no document with id or file name {args.doc!r}. `dalil documents` lists them.", file=sys.stderr)
+        return 1
+    if len(matches) > 1:
+        print(f"dalil show: {args.doc!r} is ambiguous; use one of these ids:", file=sys.stderr)
+        for row in matches:
+            print(f"  {row.doc_id}  {row.filename}", file=sys.stderr)
+        return 1
+    row = matches[0]
+    pages = workspace.records.pages(row.doc_id)
+    passages = workspace.records.passages(row.doc_id)
+    if args.page is not None:
+        if not any(p.number == args.page for p in pages):
+            print(f"dalil show: {row.filename} has pages 1–{len(pages)}, not {args.page}.", file=sys.stderr)
+            return 1
+        pages = [p for p in pages if p.number == args.page]
+    if args.json:
+        _print_json([
+            {
+                "doc_id": row.doc_id, "filename": row.filename, "page": page.number, "method": page.method.value,
+                "ocr_confidence": page.ocr_confidence, "text": page.text,
+                "passages": [
+                    {"passage_id": p.passage_id, "paragraph": p.paragraph, "start": p.start, "end": p.end, "lang": p.lang, "text": p.text,
+                     "citation": format_citation(row.meta, row.filename, p.page, p.paragraph, citation_style(p.lang)).text}
+                    for p in passages if p.page == page.number
+                ],
+            }
+            for page in pages
+        ])
+        return 0
+    console = _console()
+    m = row.meta
+    console.print(f"[bold]{escape(row.title or row.filename)}[/]")
+    console.print(f"[dim]id {row.doc_id}\nfile {row.path}\ncourt {m.court or '–'} · case {m.case_number or '–'} · date {m.date or '–'} · type {m.doc_type or '–'} · collection {row.collection}[/]")
+    for page in pages:
+        how = page.method.value + (f", OCR confidence {page.ocr_confidence:.0f}" if page.ocr_confidence is not None else "")
+        console.print(f"\n[bold reverse] Page {page.number} [/] [dim]({how})[/]")
+        for p in (x for x in passages if x.page == page.number):
+            label = f"Rn. {p.paragraph}" if p.paragraph and p.lang == "de" else (f"¶ {p.paragraph}" if p.paragraph else "¶")
+            console.print(f"[cyan]{label:>8}[/] [dim]{p.lang}[/] {escape(p.text)}")
+    return 0
+
+
+# --- maintenance --------------------------------------------------------------------------------
+def cmd_failures(args) -> int:
+    from rich.markup import escape
+
+    workspace = _workspace(args)
+    rows = workspace.records.failures()
+    if args.reason:
+        rows = [r for r in rows if r.reason == args.reason]
+    if args.json:
+        _print_json([{"path": r.path, "doc_id": r.doc_id, "reason": r.reason, "detail": r.detail, "at": r.at} for r in rows])
+        return 0
+    console = _console()
+    if not rows:
+        console.print("No failures recorded.")
+    for r in rows:
+        console.print(f"[red]{r.reason:<22}[/] {escape(r.path)}\n{'':<23}{escape(r.detail)}")
+    return 0
+
+
+def cmd_documents(args) -> int:
+    from rich.markup import escape
+
+    workspace = _workspace(args)
+    rows = workspace.records.documents()
+    if args.json:
+        _print_json([
+            {"doc_id": r.doc_id, "filename": r.filename, "path": r.path, "title": r.title, "court": r.meta.court,
+             "case_number": r.meta.case_number, "date": r.meta.date, "doc_type": r.meta.doc_type,
+             "collection": r.collection, "pages": r.page_count}
+            for r in rows
+        ])
+        return 0
+    console = _console()
+    for r in rows:
+        console.print(f"{r.doc_id[:12]}  {escape(r.filename):<50} {r.page_count:>3} pp  {r.meta.doc_type or '–':<10} {r.meta.case_number or '–':<12} {r.meta.date or '–'}")
+    if not rows:
+        console.print("No documents yet. Run `dalil ingest PATH`.")
+    return 0
+
+
+def cmd_reindex(args) -> int:
+    from pipelines.indexing import reindex
+
+    workspace = _workspace(args)
+    count = reindex(workspace.records, workspace.index)
+    workspace.close()
+    print(f"Re-indexed {count} documents ({workspace.index.count_documents()} passages) from the record store.")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    workspace = _workspace(args)
+    counts = workspace.records.counts()
+    counts["indexed_passages"] = workspace.index.count_documents()
+    counts["data"] = str(workspace.settings.data_dir)
+    if args.json:
+        _print_json(counts)
+    else:
+        for key, value in counts.items():
+            print(f"{key:>18}: {value}")
+    return 0
+
+
+def cmd_ui(args) -> int:
+    import subprocess
+
+    app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    env = dict(os.environ, DALIL_DATA=str(args.data or default_data_dir()))
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--server.headless", "true" if args.headless else "false", "--browser.gatherUsageStats", "false"]
+    print(f"Dalil UI on http://localhost:{args.port}  (data: {env['DALIL_DATA']}); Ctrl+C stops it.")
+    return subprocess.call(command, env=env)
+
+
+# --- parser -------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", metavar="DIR", default=None, help=f"data folder (default: $DALIL_DATA or {default_data_dir()})")
+    parser = argparse.ArgumentParser(
+        prog="dalil",
+        description="Dalil (دليل, 'evidence'): ingest, search and cite court documents in Arabic, German and English.",
+        epilog="Example: dalil ingest corpora/sample && dalil search 'Abteilung 251'",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", parents=[common], help="read files or folders into the data folder",
+                       description="Read PDFs, scans, DOCX, HTML, text and Markdown. Re-running is safe: known files are skipped.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--collection", default="default", help="collection the documents belong to (default: %(default)s)")
+    p.add_argument("--password", help="password for encrypted PDFs")
+    p.add_argument("--password-file", metavar="FILE", help="file holding the password for encrypted PDFs")
+    p.add_argument("--ocr-lang", metavar="LANGS", help="Tesseract languages for scans, e.g. deu, ara+eng (default: detect)")
+    p.add_argument("--no-ocr", action="store_true", help="do not OCR pages without a text layer")
+    p.add_argument("--workers", type=int, default=2, help="parallel reader processes (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per file (default: %(default)s)")
+    p.add_argument("--max-mb", type=float, default=200.0, help="largest file accepted, in MB (default: %(default)s)")
+    p.add_argument("--max-pages", type=int, default=2000, help="most pages accepted per file (default: %(default)s)")
+    p.add_argument("--memory-mb", type=int, default=3072, help="memory allowed per reader process (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", parents=[common], help="search passages; prints pinpoint citations",
+                       description=__import__("pipelines.search_query", fromlist=["x"]).__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query", help='words, "phrases", +required, -excluded, field:value filters')
+    p.add_argument("--lang", choices=["ar", "de", "en"], help="only passages in this language")
+    p.add_argument("--court", help='only this court, e.g. "OLG Koblenz"')
+    p.add_argument("--case", help='only this case number, e.g. "1 StE 9/19"')
+    p.add_argument("--type", choices=["judgment", "hearing", "summary", "press-release", "statement"], help="only this document type")
+    p.add_argument("--limit", type=int, default=10, help="hits per page (default: %(default)s)")
+    p.add_argument("--offset", type=int, default=0, help="skip this many hits (pagination)")
+    p.add_argument("--facets", action="store_true", help="also print counts per language, court, case, type, year")
+    p.add_argument("--json", action="store_true", help="print hits as JSON (see docs/CLI.md)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("show", parents=[common], help="print a document's text by page and paragraph")
+    p.add_argument("doc", metavar="DOC", help="document id (or its first 6+ characters) or source file name")
+    p.add_argument("--page", type=int, help="only this page")
+    p.add_argument("--json", action="store_true", help="one JSON object per page with its passages")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("documents", parents=[common], help="list ingested documents")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_documents)
+
+    p = sub.add_parser("failures", parents=[common], help="list files that could not be ingested, with the reason")
+    p.add_argument("--reason", choices=[r.value for r in __import__("ingest.model", fromlist=["x"]).FailureReason])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_failures)
+
+    p = sub.add_parser("reindex", parents=[common], help="rebuild the search index from the record store")
+    p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("stats", parents=[common], help="counts of documents, pages, passages and failures")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("ui", parents=[common], help="start the Streamlit app")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_ui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("\nInterrupted. Re-run the same command to continue where it stopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The querying pipeline and the search API used by the CLI and the UI alike."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from haystack import Pipeline
+
+from pipelines.citations import Citation, citation_style, format_citation
+from pipelines.components.retriever import BM25Retriever
+from pipelines.highlight import match_spans, snippet
+from pipelines.search_query import SearchQuery, parse_query
+from pipelines.stores.record import DocumentRow, RecordStore
+from pipelines.stores.tantivy_store import TantivyDocumentStore
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result. `to_json` is the documented, stable `dalil search --json` contract."""
+
+    rank: int
+    score: float
+    passage_id: str
+    doc_id: str
+    filename: str
+    title: str
+    lang: str
+    page: int
+    paragraph: str | None
+    text: str
+    highlights: list[tuple[int, int]]  # character offsets into `text`
+    snippet: str
+    snippet_highlights: list[tuple[int, int]]
+    citation: Citation
+    court: str | None
+    case_number: str | None
+    date: str | None
+    doc_type: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["citation"] = self.citation.text
+        out["highlights"] = [list(s) for s in self.highlights]
+        out["snippet_highlights"] = [list(s) for s in self.snippet_highlights]
+        return out
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    hits: list[Hit]
+    offset: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def build_query_pipeline(store: TantivyDocumentStore) -> Pipeline:
+    pipeline = Pipeline()
+    pipeline.add_component("retriever", BM25Retriever(store))
+    return pipeline
+
+
+def _and(filters: list[dict]) -> dict | None:
+    if not filters:
+        return None
+    return filters[0] if len(filters) == 1 else {"operator": "AND", "conditions": filters}
+
+
+class Searcher:
+    def __init__(self, records: RecordStore, store: TantivyDocumentStore):
+        self.records = records
+        self.store = store
+        self.pipeline = build_query_pipeline(store)
+        self._docs: dict[str, DocumentRow | None] = {}
+
+    def _document(self, doc_id: str) -> DocumentRow | None:
+        if doc_id not in self._docs:
+            self._docs[doc_id] = self.records.document(doc_id)
+        return self._docs[doc_id]
+
+    def search(
+        self,
+        text: str,
+        *,
+        lang: str | None = None,
+        court: str | None = None,
+        case: str | None = None,
+        doc_type: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        with_facets: bool = False,
+    ) -> SearchResults:
+        extra = []
+        for key, value in (("lang", lang), ("court", court), ("case_number", case), ("doc_type", doc_type)):
+            if value:
+                if key == "case_number":
+                    from ingest.legal import normalize_case_number
+
+                    value = normalize_case_number(value)
+                extra.append({"field": f"meta.{key}", "operator": "==", "value": value})
+        query = parse_query(text, extra)
+        filters = _and(query.filters)
+        result = self.pipeline.run({"retriever": {"query": query, "filters": filters, "top_k": limit, "offset": offset}})
+        documents = result["retriever"]["documents"]
+        hits = [self._hit(offset + i + 1, d, query) for i, d in enumerate(documents)]
+        facets = self.store.facets(query, filters) if with_facets else {}
+        return SearchResults(text, result["retriever"]["total"], [h for h in hits if h], offset, facets)
+
+    def _hit(self, rank: int, document, query: SearchQuery) -> Hit | None:
+        meta = document.meta
+        row = self._document(meta["doc_id"])
+        if row is None:  # deleted from the record store after indexing; the index will catch up
+            return None
+        text = document.content or ""
+        spans = match_spans(text, meta.get("lang") or "und", query.terms)
+        short, short_spans, _ = snippet(text, spans)
+        page = int(meta.get("page") or 1)
+        citation = format_citation(row.meta, row.filename, page, meta.get("paragraph"), citation_style(meta.get("lang") or "en"))
+        return Hit(
+            rank=rank,
+            score=float(document.score or 0.0),
+            passage_id=document.id,
+            doc_id=row.doc_id,
+            filename=row.filename,
+            title=row.title or row.filename,
+            lang=meta.get("lang") or "und",
+            page=page,
+            paragraph=meta.get("paragraph"),
+            text=text,
+            highlights=spans,
+            snippet=short,
+            snippet_highlights=short_spans,
+            citation=citation,
+            court=row.meta.court,
+            case_number=row.meta.case_number,
+            date=row.meta.date,
+            doc_type=row.meta.doc_type,
+        )
