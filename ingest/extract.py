@@ -36,6 +36,8 @@ def extract_file(path: str | Path, options: Options = Options(), limits: Limits 
         size = path.stat().st_size
     except OSError as exc:
         return Failure(str(path), None, FailureReason.CORRUPT, f"cannot read the file ({exc.strerror})")
+    if not path.is_file():
+        return Failure(str(path), doc_id, FailureReason.UNSUPPORTED, "not a regular file (a folder, pipe or device)")
     if size > limits.max_bytes:
         return Failure(str(path), doc_id, FailureReason.TOO_LARGE, f"{size:,} bytes is more than the limit of {limits.max_bytes:,}")
     if size == 0:

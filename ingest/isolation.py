@@ -6,6 +6,7 @@ worker is replaced and the batch goes on. Results come back in completion order.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import resource
@@ -26,6 +27,8 @@ class Job:
 
 def _worker(conn: Connection, limits: Limits, options: Options) -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # pdfminer logs every oddity of a broken file; the outcome is recorded, the noise is not useful.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         limit = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

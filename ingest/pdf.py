@@ -118,16 +118,36 @@ def extract_pdf_pages(path: str, password: str | None = None, max_pages: int | N
                 try:
                     per_page.append(_page_lines(page))
                 except Exception as exc:  # one bad page must not lose the others
-                    per_page.append([])
-                    errors.append(f"page {index + 1}: {type(exc).__name__}: {exc}"[:300])
-    except PdfError:
-        raise
+                    per_page.append(_pdfium_lines(path, password, index, errors, exc))
     except Exception as exc:
-        raise PdfError(FailureReason.CORRUPT, f"the text layer cannot be read ({type(exc).__name__}: {exc})"[:300]) from exc
+        # pdfminer gives up on some files PDFium can still read: fall back to PDFium's text.
+        per_page = [_pdfium_lines(path, password, i, errors, exc) for i in range(page_count)]
+        if not any(per_page):
+            raise PdfError(FailureReason.CORRUPT, f"the text layer cannot be read ({type(exc).__name__}: {exc})"[:300]) from exc
     kept = _drop_running(per_page)
     pages = [Page(i + 1, _join_paragraphs(lines), TextMethod.TEXT_LAYER) for i, lines in enumerate(kept)]
     empty = [p.number for p in pages if len(re.findall(r"\w", p.text)) < 20]
     return pages, errors, empty
+
+
+def _pdfium_lines(path: str, password: str | None, index: int, errors: list[str], cause: Exception) -> list[Line]:
+    """Lines of one page from PDFium, without positions: paragraph gaps are then unknown."""
+    try:
+        document = pdfium.PdfDocument(path, password=password)
+        try:
+            textpage = document[index].get_textpage()
+            raw = textpage.get_text_bounded()
+        finally:
+            document.close()
+    except Exception as exc:
+        errors.append(f"page {index + 1}: {type(cause).__name__}: {cause}; PDFium: {exc}"[:300])
+        return []
+    lines = []
+    for number, text in enumerate(raw.splitlines()):
+        text = textclean.normalize_page_text(text).strip()
+        if text:
+            lines.append(Line(text, float(number * 10), float(number * 10 + 8)))
+    return lines
 
 
 def _drop_running(per_page: list[list[Line]]) -> list[list[Line]]:

@@ -79,6 +79,13 @@ def ingest_paths(
             done += 1
             _report(on_progress, done, len(files), str(path), failure.reason.value)
             continue
+        if not path.is_file():
+            failure = Failure(str(path), None, FailureReason.UNSUPPORTED, "not a regular file (a pipe or device)")
+            records.put_failure(failure, summary.run_id)
+            summary.failures.append(failure)
+            done += 1
+            _report(on_progress, done, len(files), str(path), failure.reason.value)
+            continue
         try:
             size = path.stat().st_size
             doc_id = sources.sha256_file(path) if size <= limits.max_bytes else ""
