@@ -71,30 +71,26 @@ def ingest_paths(
 
     done = 0
     jobs: list[Job] = []
+
+    def fail(path: Path, reason: FailureReason, detail: str) -> None:
+        nonlocal done
+        failure = Failure(str(path), None, reason, detail)
+        records.put_failure(failure, summary.run_id)
+        summary.failures.append(failure)
+        done += 1
+        _report(on_progress, done, len(files), str(path), reason.value)
+
     for path in files:
         if not path.exists():
-            failure = Failure(str(path), None, FailureReason.CORRUPT, "no such file")
-            records.put_failure(failure, summary.run_id)
-            summary.failures.append(failure)
-            done += 1
-            _report(on_progress, done, len(files), str(path), failure.reason.value)
+            fail(path, FailureReason.CORRUPT, "no such file")
             continue
         if not path.is_file():
-            failure = Failure(str(path), None, FailureReason.UNSUPPORTED, "not a regular file (a pipe or device)")
-            records.put_failure(failure, summary.run_id)
-            summary.failures.append(failure)
-            done += 1
-            _report(on_progress, done, len(files), str(path), failure.reason.value)
+            fail(path, FailureReason.UNSUPPORTED, "not a regular file (a pipe or device)")
             continue
         try:
-            size = path.stat().st_size
-            doc_id = sources.sha256_file(path) if size <= limits.max_bytes else ""
+            doc_id = sources.sha256_file(path) if path.stat().st_size <= limits.max_bytes else ""
         except OSError as exc:
-            failure = Failure(str(path), None, FailureReason.CORRUPT, f"cannot read the file ({exc.strerror})")
-            records.put_failure(failure, summary.run_id)
-            summary.failures.append(failure)
-            done += 1
-            _report(on_progress, done, len(files), str(path), failure.reason.value)
+            fail(path, FailureReason.CORRUPT, f"cannot read the file ({exc.strerror})")
             continue
         if doc_id and records.has_document(doc_id):
             records.note_source(str(path), doc_id)
