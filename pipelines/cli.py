@@ -188,6 +188,20 @@ def cmd_failures(args) -> int:
     return 0
 
 
+def cmd_pages(args) -> int:
+    workspace = _workspace(args)
+    rows = workspace.records.weak_pages(args.below) if args.low_confidence else workspace.records.page_methods()
+    if args.json:
+        _print_json([{"filename": f, "doc_id": d, "page": n, "method": m, "ocr_confidence": c} for f, d, n, m, c in rows])
+        return 0
+    if not rows:
+        print("No OCR pages below the threshold." if args.low_confidence else "No pages yet.")
+    for filename, doc_id, number, method, confidence in rows:
+        shown = f"{confidence:5.1f}" if confidence is not None else "    –"
+        print(f"{doc_id[:12]}  {filename:<50} p. {number:<4} {method:<10} {shown}")
+    return 0
+
+
 def cmd_documents(args) -> int:
     from rich.markup import escape
 
@@ -299,6 +313,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", choices=[r.value for r in __import__("ingest.model", fromlist=["x"]).FailureReason])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_failures)
+
+    p = sub.add_parser("pages", parents=[common], help="how each page's text was obtained; weak OCR pages for review")
+    p.add_argument("--low-confidence", action="store_true", help="only OCR pages under --below")
+    p.add_argument("--below", type=float, default=75.0, help="OCR confidence threshold, 0-100 (default: %(default)s)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pages)
 
     p = sub.add_parser("reindex", parents=[common], help="rebuild the search index from the record store")
     p.set_defaults(func=cmd_reindex)

@@ -237,6 +237,21 @@ class RecordStore:
                 out[r["passage_id"]] = self._passage(r)
         return out
 
+    def weak_pages(self, below: float) -> list[tuple[str, str, int, str, float | None]]:
+        """OCR pages whose mean confidence is under `below` (filename, doc id, page, method, confidence)."""
+        rows = self._conn.execute(
+            "SELECT d.filename, p.doc_id, p.number, p.method, p.ocr_confidence FROM pages p JOIN documents d USING (doc_id)"
+            " WHERE p.method = 'ocr' AND (p.ocr_confidence IS NULL OR p.ocr_confidence < ?) ORDER BY p.ocr_confidence, d.filename, p.number",
+            (below,),
+        )
+        return [tuple(r) for r in rows]
+
+    def page_methods(self) -> list[tuple[str, str, int, str, float | None]]:
+        rows = self._conn.execute(
+            "SELECT d.filename, p.doc_id, p.number, p.method, p.ocr_confidence FROM pages p JOIN documents d USING (doc_id) ORDER BY d.filename, p.number"
+        )
+        return [tuple(r) for r in rows]
+
     def failures(self) -> list[FailureRow]:
         rows = self._conn.execute("SELECT * FROM failures ORDER BY at DESC, path")
         return [FailureRow(r["path"], r["doc_id"] or None, r["reason"], r["detail"], r["at"]) for r in rows]
