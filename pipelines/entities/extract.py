@@ -1,0 +1,62 @@
+"""All mentions in a batch of passages: model + gazetteer + patterns, merged, with roles."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipelines.entities import patterns, statistical
+from pipelines.entities.gazetteer import Gazetteer
+from pipelines.entities.mention import CASE_NUMBER, LAW, PERSON, Mention
+from pipelines.entities.roles import assign_roles
+
+# When spans overlap, the more specific source wins.
+_PRIORITY = {"pattern": 3, "gazetteer": 2, "model": 1}
+
+
+def _rank(mention: Mention) -> tuple:
+    structured = mention.label in (CASE_NUMBER, LAW)
+    return (structured, _PRIORITY[mention.source], mention.end - mention.start)
+
+
+def merge(candidates: list[Mention]) -> list[Mention]:
+    kept: list[Mention] = []
+    for mention in sorted(candidates, key=_rank, reverse=True):
+        if not any(mention.overlaps(k) for k in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def _with_titles(text: str, mentions: list[Mention]) -> list[Mention]:
+    out = []
+    for mention in mentions:
+        if mention.label != PERSON:
+            out.append(mention)
+            continue
+        cut, title = patterns.strip_title(mention.text)
+        if cut:
+            mention = replace(mention, start=mention.start + cut, text=mention.text[cut:], title=title)
+        else:
+            title = patterns.leading_title(text[: mention.start])
+            if title:
+                mention = replace(mention, title=title)
+        if mention.text.strip():
+            out.append(mention)
+    return out
+
+
+def extract_mentions(texts: list[str], langs: list[str]) -> list[list[Mention]]:
+    """Mentions for each passage text (same order). Passages are grouped by language for batching."""
+    model_out: dict[int, list[Mention]] = {}
+    by_lang: dict[str, list[int]] = {}
+    for index, lang in enumerate(langs):
+        by_lang.setdefault(lang, []).append(index)
+    for lang, indexes in by_lang.items():
+        for index, mentions in zip(indexes, statistical.predict([texts[i] for i in indexes], lang)):
+            model_out[index] = mentions
+    gazetteer = Gazetteer.default()
+    results = []
+    for index, (text, lang) in enumerate(zip(texts, langs)):
+        candidates = model_out.get(index, []) + gazetteer.find(text) + patterns.find_patterns(text)
+        merged = _with_titles(text, merge(candidates))
+        results.append(assign_roles(text, lang, merged))
+    return results
