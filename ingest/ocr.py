@@ -266,7 +266,7 @@ def deskew(gray: Image.Image) -> tuple[Image.Image, float]:
     angle = estimate_skew(gray)
     if abs(angle) < _DESKEW_MIN_DEG:
         return gray, 0.0
-    return gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255), angle
+    return gray.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255), angle
 
 
 def _text_line_bands(gray: Image.Image) -> list[tuple[int, int]]:

@@ -90,7 +90,7 @@ def cmd_search(args) -> int:
     workspace = _workspace(args)
     try:
         results = workspace.searcher.search(
-            args.query, lang=args.lang, court=args.court, case=args.case, doc_type=args.type,
+            args.query, lang=args.lang, court=args.court, case=args.case, doc_type=args.type, entity=args.entity, role=args.role,
             limit=args.limit, offset=args.offset, with_facets=args.facets,
         )
     except QuerySyntaxError as exc:
@@ -293,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--court", help='only this court, e.g. "OLG Koblenz"')
     p.add_argument("--case", help='only this case number, e.g. "1 StE 9/19"')
     p.add_argument("--type", choices=["judgment", "hearing", "summary", "press-release", "statement"], help="only this document type")
+    p.add_argument("--entity", help="only passages naming this entity (name in any script, or entity id)")
+    p.add_argument("--role", choices=["accused", "victim", "witness", "co-plaintiff", "judge", "prosecutor", "counsel", "expert"], help="only passages where someone has this role")
     p.add_argument("--limit", type=int, default=10, help="hits per page (default: %(default)s)")
     p.add_argument("--offset", type=int, default=0, help="skip this many hits (pagination)")
     p.add_argument("--facets", action="store_true", help="also print counts per language, court, case, type, year")

@@ -13,7 +13,10 @@ from haystack import Pipeline
 from haystack.components.writers import DocumentWriter
 from haystack.document_stores.types import DuplicatePolicy
 
+from pipelines.components.entity_tagger import TAGGER_VERSION, EntityTagger
 from pipelines.components.passages import PassagesToDocuments
+from pipelines.entities.keys import entity_key
+from pipelines.entities.mention import Mention
 from pipelines.stores.record import RecordStore
 from pipelines.stores.tantivy_store import TantivyDocumentStore
 
@@ -21,8 +24,10 @@ from pipelines.stores.tantivy_store import TantivyDocumentStore
 def build_indexing_pipeline(store: TantivyDocumentStore) -> Pipeline:
     pipeline = Pipeline()
     pipeline.add_component("to_documents", PassagesToDocuments())
+    pipeline.add_component("tagger", EntityTagger())
     pipeline.add_component("writer", DocumentWriter(document_store=store, policy=DuplicatePolicy.OVERWRITE))
-    pipeline.connect("to_documents.documents", "writer.documents")
+    pipeline.connect("to_documents.documents", "tagger.documents")
+    pipeline.connect("tagger.documents", "writer.documents")
     return pipeline
 
 
@@ -35,7 +40,7 @@ def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs:
     done = 0
     for start in range(0, len(pending), batch_docs):
         batch = pending[start : start + batch_docs]
-        passages, metas, collections = [], {}, {}
+        passages, metas, collections, known = [], {}, {}, {}
         for doc_id in batch:
             row = records.document(doc_id)
             if row is None:
@@ -44,7 +49,13 @@ def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs:
             passages.extend(records.passages(doc_id))
             metas[doc_id] = row.meta
             collections[doc_id] = row.collection
-        pipeline.run({"to_documents": {"passages": passages, "metas": metas, "collections": collections}})
+            if records.tagged_version(doc_id) == TAGGER_VERSION:
+                known.update(_stored_mentions(records, doc_id))
+        result = pipeline.run(
+            {"to_documents": {"passages": passages, "metas": metas, "collections": collections}, "tagger": {"known": known}},
+            include_outputs_from={"tagger"},
+        )
+        _save_mentions(records, result["tagger"]["documents"], known)
         store.commit()
         records.mark_indexed(batch)
         done += len(batch)
@@ -58,3 +69,27 @@ def reindex(records: RecordStore, store: TantivyDocumentStore, progress: Callabl
     store.commit()
     records.mark_all_unindexed()
     return index_pending(records, store, progress=progress)
+
+
+def _stored_mentions(records: RecordStore, doc_id: str) -> dict[str, list[Mention]]:
+    out: dict[str, list[Mention]] = {p.passage_id: [] for p in records.passages(doc_id)}
+    for r in records.mentions_for_doc(doc_id):
+        out.setdefault(r["passage_id"], []).append(
+            Mention(r["start"], r["end"], r["text"], r["label"], r["source"], r["gazetteer_id"], r["role"], r["role_cue"],
+                    r["role_cue_start"], r["role_confidence"], r["title"])
+        )
+    return out
+
+
+def _save_mentions(records: RecordStore, documents, known: dict) -> None:
+    by_doc: dict[str, list[tuple]] = {}
+    for document in documents:
+        doc_id = document.meta["doc_id"]
+        rows = by_doc.setdefault(doc_id, [])
+        for m in document.meta.get("mentions", []):
+            rows.append((document.id, doc_id, m.start, m.end, m.text, m.label, m.source, m.gazetteer_id, entity_key(m),
+                         m.role, m.role_cue, m.role_cue_start, m.role_confidence, m.title))
+    for doc_id, rows in by_doc.items():
+        if any(d.id in known for d in documents if d.meta["doc_id"] == doc_id):
+            continue  # already stored by an earlier run
+        records.put_mentions(doc_id, rows, TAGGER_VERSION)

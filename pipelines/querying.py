@@ -87,12 +87,14 @@ class Searcher:
         court: str | None = None,
         case: str | None = None,
         doc_type: str | None = None,
+        entity: str | None = None,
+        role: str | None = None,
         limit: int = 10,
         offset: int = 0,
         with_facets: bool = False,
     ) -> SearchResults:
         extra = []
-        for key, value in (("lang", lang), ("court", court), ("case_number", case), ("doc_type", doc_type)):
+        for key, value in (("lang", lang), ("court", court), ("case_number", case), ("doc_type", doc_type), ("entity", entity), ("role", role)):
             if value:
                 if key == "case_number":
                     from ingest.legal import normalize_case_number
@@ -100,12 +102,30 @@ class Searcher:
                     value = normalize_case_number(value)
                 extra.append({"field": f"meta.{key}", "operator": "==", "value": value})
         query = parse_query(text, extra)
-        filters = _and(query.filters)
+        filters = _and([self._resolve_entity_filter(f) for f in query.filters])
         result = self.pipeline.run({"retriever": {"query": query, "filters": filters, "top_k": limit, "offset": offset}})
         documents = result["retriever"]["documents"]
         hits = [self._hit(offset + i + 1, d, query) for i, d in enumerate(documents)]
         facets = self.store.facets(query, filters) if with_facets else {}
         return SearchResults(text, result["retriever"]["total"], [h for h in hits if h], offset, facets)
+
+    def entity_keys(self, name: str) -> list[str]:
+        """Index keys for what a user typed after entity: (an id, a key, or a name in any script)."""
+        from pipelines.entities.gazetteer import Gazetteer, fold
+
+        wanted = fold(name)
+        keys = {r[0] for r in self.records.query(
+            "SELECT DISTINCT entity_key FROM mentions WHERE entity_key = ? OR lower(text) = lower(?)", (name, name))}
+        keys |= {m.gazetteer_id for m in Gazetteer.default().find(name) if m.gazetteer_id and fold(m.text) == wanted}
+        keys |= {r[0] for r in self.records.query("SELECT DISTINCT entity_key FROM mentions WHERE substr(entity_key, instr(entity_key, ':') + 1) = ?", (wanted,))}
+        return sorted(keys) or [name]
+
+    def _resolve_entity_filter(self, condition: dict) -> dict:
+        if condition.get("field") == "meta.entity" and condition.get("operator") == "==":
+            return {"field": "meta.entity", "operator": "in", "value": self.entity_keys(str(condition["value"]))}
+        if condition.get("operator") == "NOT":
+            return {"operator": "NOT", "conditions": [self._resolve_entity_filter(c) for c in condition["conditions"]]}
+        return condition
 
     def _hit(self, rank: int, document, query: SearchQuery) -> Hit | None:
         meta = document.meta

@@ -68,6 +68,29 @@ CREATE TABLE IF NOT EXISTS failures (
     at REAL NOT NULL,
     PRIMARY KEY (path, doc_id)
 );
+CREATE TABLE IF NOT EXISTS mentions (
+    passage_id TEXT NOT NULL REFERENCES passages(passage_id) ON DELETE CASCADE,
+    doc_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    label TEXT NOT NULL,
+    source TEXT NOT NULL,
+    gazetteer_id TEXT,
+    entity_key TEXT NOT NULL,
+    role TEXT NOT NULL,
+    role_cue TEXT,
+    role_cue_start INTEGER,
+    role_confidence REAL NOT NULL,
+    title TEXT,
+    PRIMARY KEY (passage_id, start, "end")
+);
+CREATE INDEX IF NOT EXISTS mentions_key ON mentions(entity_key);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
+CREATE TABLE IF NOT EXISTS tagged (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    tagger_version TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY AUTOINCREMENT,
     started_at REAL NOT NULL,
@@ -189,6 +212,35 @@ class RecordStore:
         with self.transaction() as conn:
             conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             conn.execute("DELETE FROM sources WHERE doc_id=?", (doc_id,))
+
+    def put_mentions(self, doc_id: str, rows: list[tuple], tagger_version: str) -> None:
+        """Replace a document's mentions in one transaction (re-tagging is idempotent)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM mentions WHERE doc_id=?", (doc_id,))
+            conn.executemany(
+                'INSERT OR REPLACE INTO mentions(passage_id, doc_id, start, "end", text, label, source, gazetteer_id, entity_key,'
+                " role, role_cue, role_cue_start, role_confidence, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            conn.execute(
+                "INSERT INTO tagged(doc_id, tagger_version) VALUES (?,?) ON CONFLICT(doc_id) DO UPDATE SET tagger_version=excluded.tagger_version",
+                (doc_id, tagger_version),
+            )
+
+    def tagged_version(self, doc_id: str) -> str | None:
+        row = self._conn.execute("SELECT tagger_version FROM tagged WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def mentions_for_doc(self, doc_id: str) -> list[sqlite3.Row]:
+        return self._conn.execute('SELECT * FROM mentions WHERE doc_id=? ORDER BY passage_id, start', (doc_id,)).fetchall()
+
+    def mentions(self, label: str | None = None) -> list[sqlite3.Row]:
+        if label:
+            return self._conn.execute("SELECT * FROM mentions WHERE label=? ORDER BY entity_key", (label,)).fetchall()
+        return self._conn.execute("SELECT * FROM mentions ORDER BY entity_key").fetchall()
+
+    def query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        return self._conn.execute(sql, params).fetchall()
 
     # --- reads ----------------------------------------------------------------------------------
     def _doc(self, row: sqlite3.Row) -> DocumentRow:
