@@ -128,7 +128,7 @@ def find_doc_type(text: str) -> str | None:
     return None
 
 
-_NOT_TITLE = re.compile(r"SYNTHET|synthetic sample|عينة اصطناعية|^Im Namen des Volkes$", re.I)
+_NOT_TITLE = re.compile(r"^(?:Rn\.?\s*\d|\[\d+\]|\(\d+\)|\d{1,4}\.\s)|SYNTHET|synthetic sample|عينة اصطناعية|^Im Namen des Volkes$", re.I)
 
 
 def find_title(text: str) -> str | None:

@@ -14,6 +14,7 @@ _BIDI = dict.fromkeys(
 )
 _HYPHEN_BREAK = re.compile(r"(?<=[a-zäöüß])[-\u00ad]\n(?=[a-zäöüß])")
 _SOFT_HYPHEN = "\u00ad"
+_MARKER_START = re.compile(r"^\s*(?:Rn\.?\s*\d|\[\d+\]|\(\d+\)\s|\d{1,4}\.\s)")
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*\d+\s*[-–—]|(?:Seite|Page|S\.|p\.|صفحة)?\s*\d+(?:\s*(?:von|of|/|من)\s*\d+)?)\s*$",
@@ -55,7 +56,8 @@ def running_lines(pages: list[list[str]], edge: int = 2, min_share: float = 0.5)
         return set()
     counts: Counter[str] = Counter()
     for lines in pages:
-        edges = {_line_signature(x) for x in lines[:edge] + lines[-edge:] if x.strip()}
+        # Headers and footers are short and never open a numbered paragraph.
+        edges = {_line_signature(x) for x in lines[:edge] + lines[-edge:] if x.strip() and len(x) <= 100 and not _MARKER_START.match(x)}
         counts.update(edges)
     needed = max(2, int(len(pages) * min_share))
     return {sig for sig, n in counts.items() if n >= needed}
