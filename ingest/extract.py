@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest import sources
 from ingest.language import detect_language
 from ingest.legal import parse_legal_meta
-from ingest.model import ExtractResult, Failure, FailureReason, Page, SourceDocument, TextMethod
+from ingest.model import ExtractResult, Failure, FailureReason, LegalMeta, Page, SourceDocument, TextMethod
 from ingest.passages import split_passages
 
 
@@ -49,7 +49,7 @@ def extract_file(path: str | Path, options: Options = Options(), limits: Limits 
     if mime is None:
         return Failure(str(path), doc_id, FailureReason.UNSUPPORTED, "not a PDF, DOCX, HTML, text or image file (by its content)")
     try:
-        pages, page_errors = _pages_for(path, mime, options, limits)
+        pages, page_errors, own_title = _pages_for(path, mime, options, limits)
     except ExtractionError as exc:
         return Failure(str(path), doc_id, exc.reason, exc.detail)
     except MemoryError:
@@ -67,7 +67,7 @@ def extract_file(path: str | Path, options: Options = Options(), limits: Limits 
         path=str(path),
         filename=path.name,
         mime=mime,
-        meta=parse_legal_meta(caption),
+        meta=_with_title(parse_legal_meta(caption), own_title),
         pages=pages,
         page_errors=page_errors,
     )
@@ -82,38 +82,48 @@ class ExtractionError(Exception):
         self.detail = detail
 
 
-def _pages_for(path: Path, mime: str, options: Options, limits: Limits) -> tuple[list[Page], list[str]]:
+def _with_title(meta: LegalMeta, own_title: str | None) -> LegalMeta:
+    return replace(meta, title=own_title) if own_title else meta
+
+
+def _native(texts: list[str]) -> list[Page]:
+    return [Page(i + 1, t, TextMethod.NATIVE) for i, t in enumerate(texts)]
+
+
+def _pages_for(path: Path, mime: str, options: Options, limits: Limits) -> tuple[list[Page], list[str], str | None]:
+    """(pages, per-page errors, the document's own title if its format carries one)."""
     if mime == sources.PDF:
         return _pdf_pages(path, options, limits)
     if mime == sources.DOCX:
-        from ingest.office import docx_pages
+        from ingest.office import docx_pages, docx_title
 
-        return [Page(i + 1, t, TextMethod.NATIVE) for i, t in enumerate(docx_pages(str(path)))], []
+        return _native(docx_pages(str(path))), [], docx_title(str(path))
     raw = path.read_bytes()
     if mime == sources.HTML:
-        from ingest.html import html_pages
+        from ingest.html import html_pages, html_title
 
-        return [Page(i + 1, t, TextMethod.NATIVE) for i, t in enumerate(html_pages(raw))], []
+        return _native(html_pages(raw)), [], html_title(raw)
     if mime in (sources.TEXT, sources.MARKDOWN):
         from ingest.plaintext import text_pages
 
-        texts = text_pages(raw, markdown=mime == sources.MARKDOWN)
-        return [Page(i + 1, t, TextMethod.NATIVE) for i, t in enumerate(texts)], []
+        return _native(text_pages(raw, markdown=mime == sources.MARKDOWN)), [], None
     if mime in sources.IMAGE_TYPES:
-        return _image_pages(path, options, limits)
+        pages, errors = _image_pages(path, options, limits)
+        return pages, errors, None
     raise ExtractionError(FailureReason.UNSUPPORTED, f"no reader for {mime}")
 
 
-def _pdf_pages(path: Path, options: Options, limits: Limits) -> tuple[list[Page], list[str]]:
+def _pdf_pages(path: Path, options: Options, limits: Limits) -> tuple[list[Page], list[str], str | None]:
     from ingest.pdf import PdfError, extract_pdf_pages
 
     try:
-        pages, errors, textless = extract_pdf_pages(str(path), options.password, limits.max_pages)
+        text = extract_pdf_pages(str(path), options.password, limits.max_pages)
     except PdfError as exc:
         raise ExtractionError(exc.reason, exc.detail) from exc
-    if textless and options.ocr:
-        pages, errors = _ocr_pdf_pages(path, pages, textless, errors, options)
-    return pages, errors
+    pages, errors = text.pages, text.errors
+    if text.textless and options.ocr:
+        pages, errors = _ocr_pdf_pages(path, pages, text.textless, errors, options)
+    return pages, errors, text.title
 
 
 def _ocr_pdf_pages(path, pages, numbers, errors, options):

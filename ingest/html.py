@@ -24,3 +24,9 @@ def html_pages(raw: bytes) -> list[str]:
     if not blocks and tree.body is not None:
         blocks = [b.strip() for b in tree.body.text(separator="\n").split("\n\n") if b.strip()]
     return ["\n\n".join(blocks)]
+
+
+def html_title(raw: bytes) -> str | None:
+    node = LexborHTMLParser(raw.decode("utf-8", errors="replace")).css_first("title")
+    title = " ".join(node.text().split()) if node else ""
+    return title or None

@@ -24,3 +24,8 @@ def docx_pages(path: str) -> list[str]:
             if line:
                 pages[-1].append(line)
     return ["\n\n".join(p) for p in pages]
+
+
+def docx_title(path: str) -> str | None:
+    title = (docx.Document(path).core_properties.title or "").strip()
+    return title or None

@@ -98,13 +98,22 @@ def _join_paragraphs(lines: list[Line]) -> str:
     return re.sub(r"(?<!\n)\n(?!\n)", " ", textclean.dehyphenate("".join(out)))
 
 
-def extract_pdf_pages(path: str, password: str | None = None, max_pages: int | None = None) -> tuple[list[Page], list[str], list[int]]:
-    """Return (pages with text, per-page errors, 1-based numbers of pages without usable text).
+@dataclass
+class PdfText:
+    pages: list[Page]
+    errors: list[str]  # per-page problems
+    textless: list[int]  # 1-based numbers of pages without usable text (candidates for OCR)
+    title: str | None  # from the PDF's own metadata
 
-    Pages without a usable text layer come back with empty text; the caller decides whether to OCR.
-    """
+
+def extract_pdf_pages(path: str, password: str | None = None, max_pages: int | None = None) -> PdfText:
+    """Pages without a usable text layer come back with empty text; the caller decides whether to OCR."""
     document = open_pdf(path, password)
     page_count = len(document)
+    try:
+        title = (document.get_metadata_dict().get("Title") or "").strip() or None
+    except Exception:  # metadata is a nicety; a broken Info dictionary must not cost the text
+        title = None
     document.close()
     if page_count == 0:
         raise PdfError(FailureReason.EMPTY, "the PDF has no pages")
@@ -127,7 +136,7 @@ def extract_pdf_pages(path: str, password: str | None = None, max_pages: int | N
     kept = _drop_running(per_page)
     pages = [Page(i + 1, _join_paragraphs(lines), TextMethod.TEXT_LAYER) for i, lines in enumerate(kept)]
     empty = [p.number for p in pages if len(re.findall(r"\w", p.text)) < 20]
-    return pages, errors, empty
+    return PdfText(pages, errors, empty, title)
 
 
 def _pdfium_lines(path: str, password: str | None, index: int, errors: list[str], cause: Exception) -> list[Line]:
