@@ -223,6 +223,38 @@ def cmd_documents(args) -> int:
     return 0
 
 
+def cmd_ner(args) -> int:
+    from pipelines.entities.conll import predict_tags, read_conll
+
+    sentences = read_conll(args.conll)
+    out = sys.stdout
+    for sentence, tags in zip(sentences, predict_tags(sentences, args.lang)):
+        for token, tag in zip(sentence.tokens, tags):
+            out.write(f"{token}\t{tag}\n")
+        out.write("\n")
+    return 0
+
+
+def cmd_eval_ner(args) -> int:
+    from pipelines.entities.conll import predict_tags, read_conll, score
+
+    report = {}
+    for path in args.conll:
+        sentences = read_conll(path)
+        if args.limit:
+            sentences = sentences[: args.limit]
+        table = score(sentences, predict_tags(sentences, args.lang))
+        report[path] = table
+        if not args.json:
+            print(f"{path} ({args.lang}, {len(sentences)} sentences)")
+            print(f"  {'type':<12} {'P':>6} {'R':>6} {'F1':>6} {'support':>8}")
+            for name, row in table.items():
+                print(f"  {name:<12} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:8d}")
+    if args.json:
+        _print_json(report)
+    return 0
+
+
 def cmd_reindex(args) -> int:
     from pipelines.indexing import reindex
 
@@ -321,6 +353,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--below", type=float, default=75.0, help="OCR confidence threshold, 0-100 (default: %(default)s)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pages)
+
+    p = sub.add_parser("ner", help="tag a CoNLL file's tokens with coarse IOB2 entity tags (for external scoring)")
+    p.add_argument("--conll", required=True, metavar="FILE", help="one token per line (first column), blank line between sentences")
+    p.add_argument("--lang", required=True, choices=["ar", "de", "en"])
+    p.set_defaults(func=cmd_ner)
+
+    p = sub.add_parser("eval-ner", help="precision/recall/F1 per entity type on CoNLL gold files")
+    p.add_argument("--conll", required=True, nargs="+", metavar="FILE")
+    p.add_argument("--lang", required=True, choices=["ar", "de", "en"])
+    p.add_argument("--limit", type=int, help="only the first N sentences")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval_ner)
 
     p = sub.add_parser("reindex", parents=[common], help="rebuild the search index from the record store")
     p.set_defaults(func=cmd_reindex)

@@ -1,0 +1,122 @@
+"""CoNLL-style files: read gold tokens, predict coarse IOB2 tags with our full entity stack, score.
+
+Format: one token per line, the token in the first column (tab- or space-separated), a blank line
+between sentences; `#` lines are comments. A gold tag, when present, is the last IOB-looking column.
+The project's own gold files add a role column (`accused`, `witness`, … or `-`) after the tag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.entities.extract import extract_mentions
+from pipelines.entities.mention import FACILITY, LOCATION, ORGANIZATION, PERSON
+
+COARSE = {PERSON: "PER", ORGANIZATION: "ORG", LOCATION: "LOC", FACILITY: "FAC"}
+_TAG = re.compile(r"^(?:[BIES]-[A-Za-z_]+|O)$")
+
+
+@dataclass
+class Sentence:
+    tokens: list[str]
+    gold: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+
+
+def read_conll(path: str | Path) -> list[Sentence]:
+    sentences, current = [], Sentence([])
+    for raw in Path(path).read_text(encoding="utf-8-sig").splitlines():
+        line = raw.replace("\u200e", "").replace("\u200f", "").rstrip("\r")
+        if line.startswith("#") and not current.tokens:
+            continue
+        if not line.strip():
+            if current.tokens:
+                sentences.append(current)
+            current = Sentence([])
+            continue
+        columns = line.split("\t") if "\t" in line else line.split()
+        current.tokens.append(columns[0].split(":", 1)[1] if re.match(r"^[a-z]{2}:", columns[0]) and len(columns[0]) > 3 else columns[0])
+        tags = [c for c in columns[1:] if _TAG.match(c)]
+        if tags:
+            current.gold.append(tags[-1])
+        if len(columns) >= 3 and not _TAG.match(columns[-1]):
+            current.roles.append(columns[-1])
+    if current.tokens:
+        sentences.append(current)
+    return sentences
+
+
+def predict_tags(sentences: list[Sentence], lang: str) -> list[list[str]]:
+    texts, spans = [], []
+    for sentence in sentences:
+        offsets, position = [], 0
+        for token in sentence.tokens:
+            offsets.append((position, position + len(token)))
+            position += len(token) + 1
+        texts.append(" ".join(sentence.tokens))
+        spans.append(offsets)
+    out = []
+    for offsets, mentions in zip(spans, extract_mentions(texts, [lang] * len(texts))):
+        tags = ["O"] * len(offsets)
+        for mention in mentions:
+            label = COARSE.get(mention.label)
+            if label is None:
+                continue
+            inside = [i for i, (s, e) in enumerate(offsets) if s < mention.end and mention.start < e]
+            for n, i in enumerate(inside):
+                if tags[i] == "O":
+                    tags[i] = ("B-" if n == 0 else "I-") + label
+        out.append(tags)
+    return out
+
+
+def spans_of(tags: list[str]) -> set[tuple[int, int, str]]:
+    spans, start, label = set(), None, None
+    for i, tag in enumerate(tags + ["O"]):
+        kind = tag[2:] if len(tag) > 2 else None
+        if start is not None and (tag == "O" or tag.startswith("B-") or kind != label):
+            spans.add((start, i, label))
+            start = None
+        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+            start, label = i, kind
+    return spans
+
+
+def normalize_gold_label(label: str) -> str | None:
+    """Map data-set labels to ours: PER/PERSON, ORG, LOC/GPE, FAC; anything else is ignored."""
+    label = label.upper()
+    if label.startswith("PER"):
+        return "PER"
+    if label.startswith("ORG"):
+        return "ORG"
+    if label in ("LOC", "GPE") or label.startswith(("LOC", "GPE")):
+        return "LOC"
+    if label.startswith("FAC"):
+        return "FAC"
+    return None
+
+
+def score(sentences: list[Sentence], predicted: list[list[str]], types=("PER", "ORG", "LOC", "FAC")) -> dict[str, dict[str, float]]:
+    """Entity-level exact-match precision, recall and F1 per type and for PER/ORG/LOC together."""
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for sentence, tags in zip(sentences, predicted):
+        gold = {(s, e, normalize_gold_label(l)) for s, e, l in spans_of(sentence.gold)}
+        gold = {g for g in gold if g[2]}
+        pred = spans_of(tags)
+        for span in pred & gold:
+            tp[span[2]] += 1
+        for span in pred - gold:
+            fp[span[2]] += 1
+        for span in gold - pred:
+            fn[span[2]] += 1
+    table = {}
+    for name, members in [(t, (t,)) for t in types] + [("PER+ORG+LOC", ("PER", "ORG", "LOC"))]:
+        t, p, n = (sum(c[m] for m in members) for c in (tp, fp, fn))
+        precision = t / (t + p) if t + p else 0.0
+        recall = t / (t + n) if t + n else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        table[name] = {"precision": precision, "recall": recall, "f1": f1, "support": t + n}
+    return table
