@@ -6,7 +6,7 @@ Pipeline for one page image (see docs/decisions/0003-ocr.md for the measurements
 2. deskew: a projection-profile search over ±10° on a downscaled Otsu-binarised copy; the page is
    rotated only when the skew is at least 0.3° (Tesseract copes with less, and resampling costs);
 3. languages: the caller's hint ("deu", "ara+eng", or ISO "de"/"ar"/"en"), or, when None, a probe:
-   Tesseract `ara+deu+eng` over a band of about five text lines, then Arabic vs Latin script
+   Tesseract `ara+deu+eng` over a band of about four text lines, then Arabic vs Latin script
    share and German vs English stop words decide the languages of the real pass;
 4. one `image_to_data` call (psm 3) gives words, boxes and confidences; lines are rebuilt from
    Tesseract's block/par/line numbers, and a blank line marks a paragraph where the vertical gap
@@ -302,7 +302,7 @@ def _text_line_bands(gray: Image.Image) -> list[tuple[int, int]]:
     return [(int(a / factor), int(b / factor)) for a, b in merged]
 
 
-def _probe_image(gray: Image.Image, lines: int = 5) -> Image.Image:
+def _probe_image(gray: Image.Image, lines: int = 4) -> Image.Image:
     """A full-width band of about `lines` text lines from the upper middle of the page.
 
     Tesseract's cost grows with the amount of text, not the resolution (each line is scaled to a
