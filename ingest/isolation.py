@@ -40,6 +40,14 @@ def _worker(conn: Connection, limits: Limits, options: Options) -> None:
         Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
     except ImportError:
         pass
+    # Warm up (language profiles, lazy imports) before saying ready, so a file's time limit
+    # measures reading that file, not starting the worker.
+    from ingest.language import detect_language
+
+    detect_language("Der Zeuge sagte aus. The witness testified.")
+    for module in ("ingest.pdf", "ingest.office", "ingest.html", "ingest.plaintext"):
+        __import__(module)
+    conn.send("ready")
     while True:
         try:
             job = conn.recv()
@@ -67,6 +75,7 @@ class _Slot:
         child.close()
         self.job: Job | None = None
         self.started = 0.0
+        self.ready = False
 
     def kill(self) -> None:
         try:
@@ -85,14 +94,23 @@ def extract_isolated(jobs: Iterable[Job], options: Options, limits: Limits, work
     try:
         while queue or any(s.job for s in slots):
             for slot in slots:
-                if slot.job is None and queue:
+                if slot.ready and slot.job is None and queue:
                     slot.job = queue.pop()
                     slot.started = time.monotonic()
                     slot.conn.send(slot.job)
             busy = [s for s in slots if s.job]
-            deadline = min(s.started + limits.timeout_s for s in busy)
-            ready = wait([s.conn for s in busy], timeout=max(0.05, deadline - time.monotonic()))
+            waiting = [s for s in slots if not s.ready]
+            deadline = min((s.started + limits.timeout_s for s in busy), default=time.monotonic() + 60)
+            ready = wait([s.conn for s in busy + waiting], timeout=max(0.05, deadline - time.monotonic()))
             for index, slot in enumerate(slots):
+                if not slot.ready:
+                    if slot.conn in ready:
+                        try:
+                            slot.ready = slot.conn.recv() == "ready"
+                        except (EOFError, OSError):
+                            slot.kill()
+                            slots[index] = _Slot(ctx, limits, options)
+                    continue
                 if slot.job is None:
                     continue
                 job = slot.job
@@ -110,7 +128,7 @@ def extract_isolated(jobs: Iterable[Job], options: Options, limits: Limits, work
                 elif time.monotonic() - slot.started > limits.timeout_s:
                     slot.kill()
                     slots[index] = _Slot(ctx, limits, options)
-                    yield Failure(job.path, job.doc_id, FailureReason.TIMEOUT, f"reading took longer than the {limits.timeout_s:.0f} s limit; the reader was stopped")
+                    yield Failure(job.path, job.doc_id, FailureReason.TIMEOUT, f"reading took longer than the {limits.timeout_s:g} s limit; the reader was stopped")
     finally:
         for slot in slots:
             try:

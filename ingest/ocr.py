@@ -23,6 +23,7 @@ running pages in worker processes, and OpenMP threads inside each would oversubs
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import re
@@ -59,7 +60,7 @@ LANG_ALIASES = {"ar": "ara", "de": "deu", "en": "eng", "arabic": "ara", "german"
 _TESS_CONFIG = "--psm 3"  # automatic page segmentation, no OSD (orientation is a separate fallback)
 _DESKEW_MIN_DEG = 0.3
 _DESKEW_MAX_DEG = 10.0
-_ORIENTATION_RETRY_CONF = 60.0  # below this mean word confidence, ask OSD whether the page is turned
+_ORIENTATION_RETRY_CONF = 50.0  # below this mean word confidence, ask OSD whether the page is turned
 
 
 class OcrError(Exception):
@@ -171,6 +172,8 @@ def _render(document, page_index: int, dpi: int, max_pixels: int) -> Image.Image
         scale = dpi / 72
         if width_pt * height_pt * scale * scale > max_pixels:
             scale = (max_pixels / max(1.0, width_pt * height_pt)) ** 0.5
+            while math.ceil(width_pt * scale) * math.ceil(height_pt * scale) > max_pixels:
+                scale *= 0.99  # PDFium rounds the bitmap size up
         bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
         image = bitmap.to_pil().convert("L")
         image.info["dpi"] = (round(scale * 72), round(scale * 72))
@@ -357,11 +360,17 @@ def choose_langs(text: str) -> str | None:
     return "+".join(chosen)
 
 
+def _detect(gray: Image.Image) -> tuple[str | None, tuple[str, float] | None]:
+    """(languages or None, the probe's own reading when it covered the whole page)."""
+    probe = _probe_image(gray)
+    reading = _read(probe, AUTO_LANGS)
+    chosen = choose_langs(reading[0])
+    return (normalise_langs(chosen) if chosen else None), (reading if probe is gray else None)
+
+
 def detect_langs(gray: Image.Image) -> str:
     """Probe a band of the page with all three languages and choose the languages of the real pass."""
-    probe = _run_tesseract(pytesseract.image_to_string, _probe_image(gray), lang=AUTO_LANGS, config=_TESS_CONFIG)
-    chosen = choose_langs(probe)
-    return normalise_langs(chosen) if chosen else AUTO_LANGS
+    return _detect(gray)[0] or AUTO_LANGS
 
 
 # --------------------------------------------------------------------------------------------
@@ -446,7 +455,12 @@ def _read(gray: Image.Image, langs: str) -> tuple[str, float]:
 
 
 def _osd_rotation(gray: Image.Image) -> int:
-    """Degrees clockwise that OSD says would put the page upright (0 when unsure or it fails)."""
+    """Degrees clockwise that OSD says would put the page upright (0 when unsure or it fails).
+
+    OSD runs on a half-size copy: as reliable on our samples at 150 dpi, and about twice as fast.
+    """
+    if gray.width > 1500:
+        gray = gray.resize((gray.width // 2, gray.height // 2), Image.Resampling.BOX)
     try:
         osd = _run_tesseract(pytesseract.image_to_osd, gray, config="--psm 0", output_type=pytesseract.Output.DICT)
     except OcrError:  # "too few characters" and the like: keep the page as it is
@@ -457,12 +471,17 @@ def _osd_rotation(gray: Image.Image) -> int:
 
 def _ocr_uncached(image: Image.Image, langs: str | None) -> OcrResult:
     gray = to_grayscale(image)
-    if gray.width < 8 or gray.height < 8:
-        return OcrResult("", 0.0, langs or "")
+    if gray.width < 8 or gray.height < 8 or not _ink_mask(gray)[0].any():
+        return OcrResult("", 0.0, langs or "")  # blank: no Tesseract call at all
     gray, _ = deskew(gray)
-    chosen = langs or detect_langs(gray)
-    text, confidence = _read(gray, chosen)
-    if confidence < _ORIENTATION_RETRY_CONF:
+    reading = None
+    chosen = langs
+    if chosen is None:
+        chosen, whole_page = _detect(gray)
+        if chosen is None:  # the probe found (almost) no letters
+            chosen, reading = AUTO_LANGS, whole_page
+    text, confidence = reading or _read(gray, chosen)
+    if text.strip() and confidence < _ORIENTATION_RETRY_CONF:
         rotate = _osd_rotation(gray)
         if rotate:
             turned = gray.rotate(-rotate, expand=True, fillcolor=255)
@@ -600,7 +619,11 @@ def _check_pixels(size: tuple[int, int], max_pixels: int, where: str) -> None:
 
 
 def _open_image(path: str, max_pixels: int) -> Image.Image:
-    """Image.open with PIL's own bomb check tightened to `max_pixels` and its warning made an error."""
+    """Image.open with PIL's own bomb check set to `max_pixels` and its warning made an error.
+
+    Image.open reads only the header, so a refused image has cost nothing to decode.
+    """
+    name = Path(path).name
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
@@ -608,11 +631,19 @@ def _open_image(path: str, max_pixels: int) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageTooLargeError(f"{Path(path).name}: {exc} (refused as a possible decompression bomb)") from exc
+        Image.MAX_IMAGE_PIXELS = None  # header only, to say how big it claims to be
+        try:
+            with Image.open(path) as probe:
+                _check_pixels(probe.size, max_pixels, name)
+        except ImageTooLargeError as clear:
+            raise clear from exc
+        except Exception:
+            pass
+        raise ImageTooLargeError(f"{name}: {exc} (refused as a possible decompression bomb)") from exc
     except UnidentifiedImageError as exc:
-        raise OcrError(f"{Path(path).name}: not an image Pillow can read") from exc
+        raise OcrError(f"{name}: not an image Pillow can read") from exc
     except OSError as exc:
-        raise OcrError(f"{Path(path).name}: cannot read the image ({exc})") from exc
+        raise OcrError(f"{name}: cannot read the image ({exc})") from exc
     finally:
         Image.MAX_IMAGE_PIXELS = previous
 

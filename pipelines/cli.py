@@ -255,6 +255,20 @@ def cmd_eval_ner(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    if args.what == "ingest":
+        from pipelines.bench import bench_ingest
+
+        sizes = tuple(int(x) for x in args.pages.split(","))
+        report = bench_ingest(sizes, ocr_pages=args.ocr_pages)
+    else:
+        print(f"dalil bench: unknown benchmark {args.what!r}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(report)
+    return 0
+
+
 def cmd_reindex(args) -> int:
     from pipelines.indexing import reindex
 
@@ -365,6 +379,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="only the first N sentences")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_ner)
+
+    p = sub.add_parser("bench", help="benchmarks that print figures next to a baseline measured in the same run")
+    p.add_argument("what", choices=["ingest"], help="ingest: born-digital and OCR throughput, peak memory")
+    p.add_argument("--pages", default="100,400", help="corpus sizes in pages, comma-separated (default: %(default)s)")
+    p.add_argument("--ocr-pages", type=int, default=8, help="page images for the OCR comparison (default: %(default)s)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("reindex", parents=[common], help="rebuild the search index from the record store")
     p.set_defaults(func=cmd_reindex)

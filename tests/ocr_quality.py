@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
 from rapidfuzz.distance import Levenshtein
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
+DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONTS = {
     "deu": NOTO / "NotoSerif-Regular.ttf",
     "eng": NOTO / "NotoSans-Regular.ttf",
@@ -77,20 +78,24 @@ def reference_text(lang: str) -> str:
     return "\n\n".join("\n".join(lines) for lines in SAMPLES[lang])
 
 
-def _font(lang: str, size_px: int) -> ImageFont.FreeTypeFont:
+def _font(lang: str, size_px: int, font: Path | None = None) -> ImageFont.FreeTypeFont:
     engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
-    return ImageFont.truetype(str(FONTS[lang]), size_px, layout_engine=engine)
+    return ImageFont.truetype(str(font or FONTS[lang]), size_px, layout_engine=engine)
 
 
 def render_page(lang: str, paragraphs: list[list[str]] | None = None, dpi: int = DPI, points: float = POINTS,
-                width_in: float = 8.27, margin_in: float = 1.0) -> Image.Image:
-    """A grayscale page (A4 width, height fitted to the text) with the sample drawn at `points`."""
+                width_in: float = 8.27, margin_in: float = 1.0, font: Path | None = None) -> Image.Image:
+    """A grayscale page (A4 width, height fitted to the text) with the sample drawn at `points`.
+
+    `font` overrides the language's Noto font (Noto Naskh has no Latin letters: a line mixing
+    Arabic and Latin needs e.g. DejaVu Sans, which has both).
+    """
     paragraphs = paragraphs if paragraphs is not None else SAMPLES[lang]
     rtl = lang == "ara"
     if rtl and not features.check("raqm"):
-        return _render_with_fpdf(paragraphs, dpi, points, width_in, margin_in)
+        return _render_with_fpdf(paragraphs, dpi, points, width_in, margin_in, font)
     size_px = round(points / 72 * dpi)
-    font = _font(lang, size_px)
+    face = _font(lang, size_px, font)
     line_h = round(size_px * (1.9 if rtl else 1.5))
     margin = round(margin_in * dpi)
     n_lines = sum(len(p) for p in paragraphs)
@@ -104,14 +109,14 @@ def render_page(lang: str, paragraphs: list[list[str]] | None = None, dpi: int =
             y += line_h
         for line in lines:
             if rtl:
-                draw.text((width - margin, y), line, font=font, fill=0, anchor="ra", direction="rtl", language="ar")
+                draw.text((width - margin, y), line, font=face, fill=0, anchor="ra", direction="rtl", language="ar")
             else:
-                draw.text((margin, y), line, font=font, fill=0, anchor="la")
+                draw.text((margin, y), line, font=face, fill=0, anchor="la")
             y += line_h
     return image
 
 
-def _render_with_fpdf(paragraphs, dpi, points, width_in, margin_in) -> Image.Image:
+def _render_with_fpdf(paragraphs, dpi, points, width_in, margin_in, font=None) -> Image.Image:
     """Fallback for Pillow without raqm: fpdf2 shapes Arabic with HarfBuzz, pypdfium2 rasterises."""
     import pypdfium2 as pdfium
     from fpdf import FPDF
@@ -123,7 +128,7 @@ def _render_with_fpdf(paragraphs, dpi, points, width_in, margin_in) -> Image.Ima
     pdf.set_margin(margin_in * 72)
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    pdf.add_font("naskh", fname=str(FONTS["ara"]))
+    pdf.add_font("naskh", fname=str(font or FONTS["ara"]))
     pdf.set_font("naskh", size=points)
     pdf.set_text_shaping(True, direction="rtl", script="arab", language="ar")
     for index, lines in enumerate(paragraphs):

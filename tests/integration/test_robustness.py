@@ -57,7 +57,7 @@ def test_a_reader_past_its_time_limit_is_stopped_and_recorded(tmp_path):
 
     pdf = FPDF()
     pdf.set_font("helvetica", size=9)
-    for number in range(400):
+    for number in range(1500):
         pdf.add_page()
         for line in range(60):
             pdf.cell(0, 4, f"Seite {number} Zeile {line}: Der Zeuge schilderte die Haftbedingungen.", new_x="LMARGIN", new_y="NEXT")
@@ -67,7 +67,7 @@ def test_a_reader_past_its_time_limit_is_stopped_and_recorded(tmp_path):
     good.write_text("Der Zeuge sagte in der Hauptverhandlung aus.", encoding="utf-8")
     started = time.monotonic()
     jobs = [Job(str(slow), "s" * 64), Job(str(good), "g" * 64)]
-    results = {r.path: r for r in extract_isolated(jobs, Options(ocr=False), Limits(timeout_s=1.0), workers=2)}
+    results = {r.path: r for r in extract_isolated(jobs, Options(ocr=False), Limits(timeout_s=1.0, max_pages=5000), workers=2)}
     assert time.monotonic() - started < 10
     assert results[str(slow)].reason == FailureReason.TIMEOUT
     assert "1 s limit" in results[str(slow)].detail

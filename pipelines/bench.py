@@ -1,0 +1,144 @@
+"""`dalil bench ingest`: throughput and memory of ingestion, each next to its baseline, in one run.
+
+- born-digital pages/s end to end (extract + language + entities + index) vs pdfplumber alone;
+- OCR pages/s through Dalil vs the raw `tesseract` CLI on the same page images, run the same way
+  (two processes at a time);
+- peak RSS of the ingest process tree at two corpus sizes (it should stay flat).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+_SENTENCES = [
+    "Der Zeuge {n} schilderte die Haftbedingungen in der Abteilung 251 und die Vernehmungen durch das Ermittlungsreferat.",
+    "The witness {n} described the interrogation at Branch 251 and the overcrowded cells in the basement of the building.",
+    "Die Kammer hält die Aussage für glaubhaft, weil sie in den wesentlichen Punkten mit den übrigen Beweismitteln übereinstimmt.",
+    "According to the notes of hearing day {n}, the defence questioned the expert on the structure of the intelligence services.",
+]
+
+
+def make_born_digital(folder: Path, pages: int, pages_per_file: int = 10) -> list[Path]:
+    from fpdf import FPDF
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for f in range(max(1, pages // pages_per_file)):
+        pdf = FPDF()
+        pdf.set_font("helvetica", size=10)
+        for p in range(pages_per_file):
+            pdf.add_page()
+            pdf.cell(0, 5, f"OLG Koblenz - 1 StE 9/19 - Benchmark {f}", new_x="LMARGIN", new_y="NEXT")
+            for r in range(8):
+                n = f * 1000 + p * 10 + r
+                text = " ".join(s.format(n=n) for s in _SENTENCES[r % 2 :] + _SENTENCES[: r % 2])
+                pdf.multi_cell(0, 5, f"Rn. {p * 8 + r + 1} {text}".encode("latin-1", "replace").decode("latin-1"))
+                pdf.ln(3)
+        path = folder / f"bench-{f:04d}.pdf"
+        pdf.output(str(path))
+        files.append(path)
+    return files
+
+
+def pdfplumber_pages_per_s(files: list[Path]) -> tuple[int, float]:
+    import pdfplumber
+
+    started, count = time.perf_counter(), 0
+    for path in files:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                count += 1
+    return count, count / (time.perf_counter() - started)
+
+
+def dalil_ingest(folder: Path, data: Path, extra: list[str] | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of `dalil ingest` as a child process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(folder), "--data", str(data), "-q", *(extra or [])],
+                   check=True, stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before)
+
+
+def _ocr_images(folder: Path, count: int) -> list[Path]:
+    from PIL import Image, ImageDraw, ImageFont
+
+    folder.mkdir(parents=True, exist_ok=True)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 40)
+    paths = []
+    for i in range(count):
+        image = Image.new("L", (2480, 3508), 255)
+        draw = ImageDraw.Draw(image)
+        y = 200
+        for r in range(30):
+            draw.text((200, y), _SENTENCES[(i + r) % 4].format(n=i * 100 + r)[:80], fill=0, font=font)
+            y += 95
+        path = folder / f"page-{i:03d}.png"
+        image.save(path)
+        paths.append(path)
+    return paths
+
+
+def raw_tesseract_pages_per_s(images: list[Path], langs: str, workers: int = 2) -> float:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+
+    def run(path: Path) -> None:
+        subprocess.run(["tesseract", str(path), "-", "-l", langs], check=True, capture_output=True, env=env)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(run, images))
+    return len(images) / (time.perf_counter() - started)
+
+
+def dalil_ocr_pages_per_s(images: list[Path], langs: str, workers: int = 2) -> float:
+    from PIL import Image
+
+    from ingest import ocr
+
+    loaded = [Image.open(p) for p in images]
+    started = time.perf_counter()
+    ocr.ocr_pages(loaded, langs, workers=workers)
+    return len(images) / (time.perf_counter() - started)
+
+
+def bench_ingest(sizes: tuple[int, ...] = (100, 400), ocr_pages: int = 8) -> dict:
+    report: dict = {"born_digital": [], "ocr": None}
+    root = Path(tempfile.mkdtemp(prefix="dalil-bench-"))
+    try:
+        for size in sizes:
+            corpus = root / f"corpus-{size}"
+            files = make_born_digital(corpus, size)
+            pages, plumber = pdfplumber_pages_per_s(files)
+            elapsed, peak = dalil_ingest(corpus, root / f"data-{size}")
+            row = {"pages": pages, "pdfplumber_pages_per_s": round(plumber, 1), "dalil_pages_per_s": round(pages / elapsed, 1),
+                   "dalil_seconds": round(elapsed, 2), "peak_rss_mib": round(peak / 1024, 1)}
+            report["born_digital"].append(row)
+            print(f"born-digital {pages:5d} pages: Dalil end to end {row['dalil_pages_per_s']:7.1f} pages/s "
+                  f"| pdfplumber alone {row['pdfplumber_pages_per_s']:7.1f} pages/s | peak RSS {row['peak_rss_mib']:.0f} MiB", flush=True)
+        if shutil.which("tesseract") and ocr_pages:
+            images = _ocr_images(root / "ocr", ocr_pages)
+            raw = raw_tesseract_pages_per_s(images, "deu+eng")
+            try:
+                ours = dalil_ocr_pages_per_s(images, "deu+eng")
+            except ImportError:
+                ours = None
+            report["ocr"] = {"pages": len(images), "raw_tesseract_pages_per_s": round(raw, 2),
+                             "dalil_pages_per_s": round(ours, 2) if ours else None,
+                             "ratio": round(ours / raw, 2) if ours else None}
+            print(f"OCR {len(images)} pages: Dalil {report['ocr']['dalil_pages_per_s']} pages/s | raw tesseract CLI "
+                  f"{report['ocr']['raw_tesseract_pages_per_s']} pages/s | ratio {report['ocr']['ratio']} (goal ≥ 0.9)", flush=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return report
