@@ -58,7 +58,6 @@ from __future__ import annotations
 import argparse
 import html
 import io
-import random
 import re
 import sys
 import unicodedata

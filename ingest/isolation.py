@@ -6,6 +6,7 @@ worker is replaced and the batch goes on. Results come back in completion order.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing as mp
 import os
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from ingest.extract import Limits, Options, extract_file
-from ingest.model import ExtractResult, Failure, FailureReason
+from ingest.model import ExtractResult, Failure, FailureReason, SourceDocument
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,15 @@ class Job:
     doc_id: str
 
 
-def _worker(conn: Connection, limits: Limits, options: Options) -> None:
+def _load_enricher(spec: str | None):
+    """'package.module:function' → the callable; it takes and returns a SourceDocument."""
+    if not spec:
+        return None
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _worker(conn: Connection, limits: Limits, options: Options, enrich_spec: str | None = None) -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     # pdfminer logs every oddity of a broken file; the outcome is recorded, the noise is not useful.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -47,6 +56,9 @@ def _worker(conn: Connection, limits: Limits, options: Options) -> None:
     detect_language("Der Zeuge sagte aus. The witness testified.")
     for module in ("ingest.pdf", "ingest.office", "ingest.html", "ingest.plaintext"):
         __import__(module)
+    enrich = _load_enricher(enrich_spec)
+    if enrich is not None and hasattr(enrich, "warm_up"):
+        enrich.warm_up()
     conn.send("ready")
     while True:
         try:
@@ -57,6 +69,8 @@ def _worker(conn: Connection, limits: Limits, options: Options) -> None:
             return
         try:
             result = extract_file(job.path, options, limits, doc_id=job.doc_id)
+            if enrich is not None and isinstance(result, SourceDocument):
+                result = enrich(result)
         except MemoryError:
             result = Failure(job.path, job.doc_id, FailureReason.TOO_LARGE, "needs more memory than the per-file limit")
         except BaseException as exc:  # the worker must answer, whatever happened
@@ -68,9 +82,9 @@ def _worker(conn: Connection, limits: Limits, options: Options) -> None:
 
 
 class _Slot:
-    def __init__(self, ctx, limits: Limits, options: Options):
+    def __init__(self, ctx, limits: Limits, options: Options, enrich: str | None):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, limits, options), daemon=False)
+        self.process = ctx.Process(target=_worker, args=(child, limits, options, enrich), daemon=False)
         self.process.start()
         child.close()
         self.job: Job | None = None
@@ -85,12 +99,13 @@ class _Slot:
             self.conn.close()
 
 
-def extract_isolated(jobs: Iterable[Job], options: Options, limits: Limits, workers: int = 2) -> Iterator[ExtractResult]:
+def extract_isolated(jobs: Iterable[Job], options: Options, limits: Limits, workers: int = 2, enrich: str | None = None) -> Iterator[ExtractResult]:
+    """Results in completion order. `enrich` ('module:function') post-processes each document in the worker."""
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["ingest.extract"])
     queue = list(jobs)
     queue.reverse()
-    slots = [_Slot(ctx, limits, options) for _ in range(max(1, min(workers, len(queue))))] if queue else []
+    slots = [_Slot(ctx, limits, options, enrich) for _ in range(max(1, min(workers, len(queue))))] if queue else []
     try:
         while queue or any(s.job for s in slots):
             for slot in slots:
@@ -109,7 +124,7 @@ def extract_isolated(jobs: Iterable[Job], options: Options, limits: Limits, work
                             slot.ready = slot.conn.recv() == "ready"
                         except (EOFError, OSError):
                             slot.kill()
-                            slots[index] = _Slot(ctx, limits, options)
+                            slots[index] = _Slot(ctx, limits, options, enrich)
                     continue
                 if slot.job is None:
                     continue
@@ -122,12 +137,12 @@ def extract_isolated(jobs: Iterable[Job], options: Options, limits: Limits, work
                         reason = FailureReason.TOO_LARGE if code in (-9, 137) else FailureReason.CORRUPT
                         result = Failure(job.path, job.doc_id, reason, f"the reader process died (exit code {code}) on this file")
                         slot.kill()
-                        slots[index] = slot = _Slot(ctx, limits, options)
+                        slots[index] = slot = _Slot(ctx, limits, options, enrich)
                     slot.job = None
                     yield result
                 elif time.monotonic() - slot.started > limits.timeout_s:
                     slot.kill()
-                    slots[index] = _Slot(ctx, limits, options)
+                    slots[index] = _Slot(ctx, limits, options, enrich)
                     yield Failure(job.path, job.doc_id, FailureReason.TIMEOUT, f"reading took longer than the {limits.timeout_s:g} s limit; the reader was stopped")
     finally:
         for slot in slots:

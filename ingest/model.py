@@ -76,6 +76,9 @@ class SourceDocument:
     pages: list[Page]
     passages: list[Passage] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)  # pages that failed (document is then `partial`)
+    # Filled by an enrichment step injected from `pipelines` (entity mentions per passage id), so
+    # heavy NLP runs in the same parallel worker that read the file. `ingest` never looks inside.
+    annotations: dict = field(default_factory=dict)
 
     @property
     def title(self) -> str:

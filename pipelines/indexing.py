@@ -15,7 +15,7 @@ from haystack.document_stores.types import DuplicatePolicy
 
 from pipelines.components.entity_tagger import TAGGER_VERSION, EntityTagger
 from pipelines.components.passages import PassagesToDocuments
-from pipelines.entities.keys import entity_key
+from pipelines.entities.enrich import mention_rows
 from pipelines.entities.mention import Mention
 from pipelines.stores.record import RecordStore
 from pipelines.stores.tantivy_store import TantivyDocumentStore
@@ -82,14 +82,11 @@ def _stored_mentions(records: RecordStore, doc_id: str) -> dict[str, list[Mentio
 
 
 def _save_mentions(records: RecordStore, documents, known: dict) -> None:
-    by_doc: dict[str, list[tuple]] = {}
+    """Store mentions of documents tagged during this indexing run (not those tagged at ingest)."""
+    by_doc: dict[str, dict[str, list[Mention]]] = {}
     for document in documents:
-        doc_id = document.meta["doc_id"]
-        rows = by_doc.setdefault(doc_id, [])
-        for m in document.meta.get("mentions", []):
-            rows.append((document.id, doc_id, m.start, m.end, m.text, m.label, m.source, m.gazetteer_id, entity_key(m),
-                         m.role, m.role_cue, m.role_cue_start, m.role_confidence, m.title))
-    for doc_id, rows in by_doc.items():
-        if any(d.id in known for d in documents if d.meta["doc_id"] == doc_id):
-            continue  # already stored by an earlier run
-        records.put_mentions(doc_id, rows, TAGGER_VERSION)
+        if document.id in known:
+            continue
+        by_doc.setdefault(document.meta["doc_id"], {})[document.id] = document.meta.get("mentions", [])
+    for doc_id, mentions in by_doc.items():
+        records.put_mentions(doc_id, mention_rows(doc_id, mentions), TAGGER_VERSION)

@@ -14,8 +14,13 @@ from ingest import sources
 from ingest.extract import Limits, Options
 from ingest.isolation import Job, extract_isolated
 from ingest.model import Failure, FailureReason, SourceDocument
+from pipelines.entities.enrich import mention_rows
 from pipelines.indexing import index_pending
 from pipelines.workspace import Workspace
+
+
+# Entity extraction runs in the reader workers, in parallel, right after a file is read.
+ENRICH = "pipelines.entities.enrich:enrich_document"
 
 
 @dataclass
@@ -101,10 +106,13 @@ def ingest_paths(
         jobs.append(Job(str(path), doc_id))
 
     since_index = 0
-    for result in extract_isolated(jobs, options, limits, workers=workers):
+    for result in extract_isolated(jobs, options, limits, workers=workers, enrich=ENRICH):
         done += 1
         if isinstance(result, SourceDocument):
-            if records.put_document(result, collection, summary.run_id):
+            mentions = result.annotations.get("mentions")
+            rows = mention_rows(result.doc_id, mentions) if mentions is not None else None
+            version = result.annotations.get("tagger_version") if mentions is not None else None
+            if records.put_document(result, collection, summary.run_id, rows, version):
                 summary.new_documents += 1
                 summary.pages += len(result.pages)
                 summary.passages += len(result.passages)

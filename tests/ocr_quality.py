@@ -157,6 +157,14 @@ def degrade(image: Image.Image, seed: int = 7, blur: float = 0.8, noise: float =
     return Image.open(buffer).convert("L")
 
 
+def uneven_light(image: Image.Image, darkest: float = 0.45) -> Image.Image:
+    """Lighting that falls off across the page (a phone photo, a book gutter): left edge at `darkest`."""
+    pixels = np.asarray(image.convert("L"), dtype=np.float32)
+    height, width = pixels.shape
+    light = np.linspace(darkest, 1.0, width)[None, :] * np.linspace(0.8, 1.0, height)[:, None]
+    return Image.fromarray(np.clip(pixels * light, 0, 255).astype(np.uint8), "L")
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -187,7 +195,7 @@ if __name__ == "__main__":  # pragma: no cover - manual measurement
     rows = []
     for lang in SAMPLES:
         clean = render_page(lang)
-        for condition, image in (("clean", clean), ("degraded", degrade(clean))):
+        for condition, image in (("clean", clean), ("degraded", degrade(clean)), ("uneven", uneven_light(degrade(clean)))):
             started = time.perf_counter()
             result = ocr.ocr_image(image, None if auto else lang)
             rows.append((lang, condition, cer(reference_text(lang), result.text), time.perf_counter() - started, result.langs))

@@ -6,11 +6,12 @@ from dataclasses import replace
 
 from haystack import Document, component
 
+from pipelines.entities.enrich import TAGGER_VERSION
 from pipelines.entities.extract import extract_mentions
 from pipelines.entities.keys import entity_key
 from pipelines.entities.mention import Mention
 
-TAGGER_VERSION = "1"
+__all__ = ["EntityTagger", "TAGGER_VERSION"]
 
 
 @component

@@ -24,6 +24,10 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """Folded text plus, for each folded character, its index in the original text."""
+    if not _DROP.search(text):
+        lowered = text.lower()
+        if len(lowered) == len(text):  # the common case: one character in, one out
+            return lowered.translate(_ARABIC_FOLD).translate(_DIGITS), range(len(text))
     chars, offsets = [], []
     for index, ch in enumerate(text):
         if _DROP.match(ch):

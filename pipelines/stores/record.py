@@ -166,8 +166,9 @@ class RecordStore:
             (path, doc_id, time.time()),
         )
 
-    def put_document(self, doc: SourceDocument, collection: str = "default", run_id: int | None = None) -> bool:
-        """Store a document in one transaction. Returns False when it was already there (no change)."""
+    def put_document(self, doc: SourceDocument, collection: str = "default", run_id: int | None = None,
+                     mention_rows: list[tuple] | None = None, tagger_version: str | None = None) -> bool:
+        """Store a document (and its mentions, if tagged) in one transaction. False if it was already there."""
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone():
                 return False
@@ -186,6 +187,8 @@ class RecordStore:
                 'INSERT INTO passages(passage_id, doc_id, seq, page, paragraph, start, "end", text, lang) VALUES (?,?,?,?,?,?,?,?,?)',
                 [(p.passage_id, p.doc_id, p.seq, p.page, p.paragraph, p.start, p.end, p.text, p.lang) for p in doc.passages],
             )
+            if tagger_version is not None:
+                self._insert_mentions(conn, doc.doc_id, mention_rows or [], tagger_version)
             conn.execute("DELETE FROM failures WHERE doc_id=?", (doc.doc_id,))
             conn.execute(
                 "INSERT INTO sources(path, doc_id, seen_at) VALUES (?,?,?) ON CONFLICT(path) DO UPDATE SET doc_id=excluded.doc_id",
@@ -216,16 +219,20 @@ class RecordStore:
     def put_mentions(self, doc_id: str, rows: list[tuple], tagger_version: str) -> None:
         """Replace a document's mentions in one transaction (re-tagging is idempotent)."""
         with self.transaction() as conn:
-            conn.execute("DELETE FROM mentions WHERE doc_id=?", (doc_id,))
-            conn.executemany(
-                'INSERT OR REPLACE INTO mentions(passage_id, doc_id, start, "end", text, label, source, gazetteer_id, entity_key,'
-                " role, role_cue, role_cue_start, role_confidence, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
-            conn.execute(
-                "INSERT INTO tagged(doc_id, tagger_version) VALUES (?,?) ON CONFLICT(doc_id) DO UPDATE SET tagger_version=excluded.tagger_version",
-                (doc_id, tagger_version),
-            )
+            self._insert_mentions(conn, doc_id, rows, tagger_version)
+
+    @staticmethod
+    def _insert_mentions(conn: sqlite3.Connection, doc_id: str, rows: list[tuple], tagger_version: str) -> None:
+        conn.execute("DELETE FROM mentions WHERE doc_id=?", (doc_id,))
+        conn.executemany(
+            'INSERT OR REPLACE INTO mentions(passage_id, doc_id, start, "end", text, label, source, gazetteer_id, entity_key,'
+            " role, role_cue, role_cue_start, role_confidence, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        conn.execute(
+            "INSERT INTO tagged(doc_id, tagger_version) VALUES (?,?) ON CONFLICT(doc_id) DO UPDATE SET tagger_version=excluded.tagger_version",
+            (doc_id, tagger_version),
+        )
 
     def tagged_version(self, doc_id: str) -> str | None:
         row = self._conn.execute("SELECT tagger_version FROM tagged WHERE doc_id=?", (doc_id,)).fetchone()
