@@ -40,8 +40,9 @@ class Line:
 _RTL_CHAR = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 # Arabic words (and the spaces between them) inside a left-to-right line: reversed back in place.
 _RTL_RUN = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff](?:[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff ]*[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff])?")
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-zÀ-ÿ0-9.]")
 _LATIN_CHAR = re.compile(r"[A-Za-zÀ-ÿ]")
-_MIRROR = str.maketrans("()[]{}<>", ")(][}{><")
+_MIRROR = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
 _LTR_RUN = re.compile(r"[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ.,:/§\-–()%]*(?: [A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ.,:/§\-–()%]*)*")
 
 
@@ -124,7 +125,16 @@ def _line_from_chars(chars: list[tuple[str, float, float, float, float]], page_h
         # Tashkeel are separate glyphs floating over their letter; in x order they would land
         # beside the wrong letter, so they are left out (search ignores them anyway).
         # Spaces PDFium generated (zero width) sit at arbitrary x and are dropped too.
-        kept = [c for c in chars if not unicodedata.combining(c[0]) and not (c[0].isspace() and c[4] <= 0)]
+        kept = []
+        for i, c in enumerate(chars):
+            if unicodedata.combining(c[0]):
+                continue
+            if c[0].isspace() and c[4] <= 0:
+                before, after = chars[i - 1] if i else None, chars[i + 1] if i + 1 < len(chars) else None
+                if not (before and after and _LATIN_OR_DIGIT.match(before[0]) and _LATIN_OR_DIGIT.match(after[0])):
+                    continue
+                # A generated space inside a Latin run ("Anwar R.") is real; PDFium places it well.
+            kept.append(c)
         visual = "".join(c[0] for c in sorted(kept, key=lambda c: c[1]))
         text = _visual_to_logical(visual)
     elif arabic:

@@ -170,18 +170,26 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def edits(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(Levenshtein distance, reference length), both after whitespace is collapsed."""
+    ref, hyp = _normalise(reference), _normalise(hypothesis)
+    return Levenshtein.distance(ref, hyp), len(ref)
+
+
 def cer(reference: str, hypothesis: str) -> float:
     """Character error rate: Levenshtein distance over reference length, whitespace collapsed."""
-    ref, hyp = _normalise(reference), _normalise(hypothesis)
-    return Levenshtein.distance(ref, hyp) / max(1, len(ref))
+    distance, length = edits(reference, hypothesis)
+    return distance / max(1, length)
 
 
-def report(rows: list[tuple[str, str, float, float, str]]) -> str:
-    """rows: (lang, condition, cer, seconds, langs used) → a small table for the test log."""
-    out = ["OCR quality (CER = Levenshtein / reference chars, whitespace collapsed)",
-           f"{'lang':5} {'condition':9} {'CER':>7} {'secs':>6}  langs"]
-    for lang, condition, rate, seconds, used in rows:
-        out.append(f"{lang:5} {condition:9} {rate:7.2%} {seconds:6.2f}  {used}")
+def report(rows: list[tuple[str, str, str, str, float | None, str]]) -> str:
+    """rows: (lang, condition, reference, hypothesis, seconds or None, langs used) → a table for the log."""
+    out = ["OCR quality (CER = Levenshtein distance / reference characters, whitespace collapsed)",
+           f"{'lang':5} {'condition':9} {'CER':>7} {'edits':>9} {'secs':>6}  langs"]
+    for lang, condition, reference, hypothesis, seconds, used in rows:
+        distance, length = edits(reference, hypothesis)
+        secs = f"{seconds:6.2f}" if seconds is not None else f"{'-':>6}"
+        out.append(f"{lang:5} {condition:9} {distance / max(1, length):7.2%} {distance:>4}/{length:<4} {secs}  {used}")
     return "\n".join(out)
 
 
@@ -198,7 +206,7 @@ if __name__ == "__main__":  # pragma: no cover - manual measurement
         for condition, image in (("clean", clean), ("degraded", degrade(clean)), ("uneven", uneven_light(degrade(clean)))):
             started = time.perf_counter()
             result = ocr.ocr_image(image, None if auto else lang)
-            rows.append((lang, condition, cer(reference_text(lang), result.text), time.perf_counter() - started, result.langs))
+            rows.append((lang, condition, reference_text(lang), result.text, time.perf_counter() - started, result.langs))
             if "-v" in sys.argv:
                 print(result.text, "\n---")
     print(report(rows))

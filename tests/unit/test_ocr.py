@@ -60,15 +60,15 @@ def detected(pages):
 
 
 def test_report_cer(quality, detected, capsys):
-    rows = [(lang, cond, quality["cer"][(lang, cond)], float("nan"), quality["results"][(lang, cond)].langs)
+    results = quality["results"]
+    rows = [(lang, cond, reference_text(lang), results[(lang, cond)].text, None, results[(lang, cond)].langs)
             for lang in LANGS for cond in ("clean", "degraded", "uneven")]
     auto, auto_seconds = detected
-    rows += [(lang, "auto", cer(reference_text(lang), auto[lang].text), float("nan"), auto[lang].langs) for lang in LANGS]
-    table = report(rows).replace("   nan", "     -")
+    rows += [(lang, "auto", reference_text(lang), auto[lang].text, None, auto[lang].langs) for lang in LANGS]
     with capsys.disabled():
-        print("\n" + table)
-        print(f"{len(quality['cer'])} pages (given langs) in {quality['seconds']:.1f} s, 3 pages (detected langs) in {auto_seconds:.1f} s, "
-              f"2 worker processes, tesseract {ocr.tesseract_version()}")
+        print("\n" + report(rows))
+        print(f"{len(results)} pages (langs given) in {quality['seconds']:.1f} s, 3 pages (langs detected) in "
+              f"{auto_seconds:.1f} s, 2 worker processes, tesseract {ocr.tesseract_version()}")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -321,3 +321,37 @@ def test_scanned_pdf_is_ocred_through_extract(tmp_path, pages):
     assert cer(reference_text("ara"), document.pages[1].text) <= CLEAN_MAX
     assert all(p.ocr_confidence and p.ocr_confidence > 80 for p in document.pages)
     assert len(OcrCache(tmp_path / "ocr-cache")) == 2
+
+
+# --------------------------------------------------------------------------------------------
+# plumbing without Tesseract
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P", "1", "I;16", "CMYK", "LA"])
+def test_to_grayscale_handles_image_modes(mode):
+    base = Image.new("L", (40, 20), 255)
+    base.paste(0, (10, 5, 30, 15))
+    if mode == "I;16":
+        image = Image.frombytes("I;16", base.size, bytes(b for v in base.tobytes() for b in (v, v)))
+    elif mode in ("RGBA", "LA"):
+        image = base.convert(mode)
+        image.putalpha(Image.new("L", base.size, 255))
+    else:
+        image = base.convert(mode)
+    gray = ocr.to_grayscale(image)
+    assert gray.mode == "L" and gray.size == base.size
+    assert gray.getpixel((0, 0)) > 200 and gray.getpixel((20, 10)) < 50
+
+
+def test_transparent_background_becomes_white_paper():
+    image = Image.new("RGBA", (20, 20), (0, 0, 0, 0))  # transparent black: paper, not ink
+    assert ocr.to_grayscale(image).getextrema() == (255, 255)
+
+
+def test_one_bad_page_does_not_stop_the_others():
+    blank = Image.new("L", (100, 100), 255)
+    outcomes = list(ocr.iter_ocr([blank, blank, blank], ["eng", "klingon", None], workers=1))
+    assert isinstance(outcomes[0], ocr.OcrResult) and isinstance(outcomes[2], ocr.OcrResult)
+    assert isinstance(outcomes[1], ocr.OcrError) and "klingon" in str(outcomes[1])
+    with pytest.raises(ocr.OcrError):
+        ocr.ocr_pages([blank, blank], ["eng", "klingon"], workers=1)
