@@ -13,7 +13,8 @@ Pipeline for one page image (see docs/decisions/0003-ocr.md for the measurements
    Tesseract's block/par/line numbers, and a blank line marks a paragraph where the vertical gap
    between lines is wider than usual (Tesseract's own paragraph numbers split too eagerly);
 5. if confidence is poor, orientation detection (OSD) may turn the page by 90/180/270° and retry;
-6. clean: bidi marks stripped, NFKC, Arabic punctuation restored, German line-end hyphens joined.
+6. clean: bidi marks stripped, NFKC, Arabic punctuation and German "§" restored (the models
+   misread both), German line-end hyphens joined.
 
 Headers and footers are left in `ocr_image` output; `ocr_pdf_pages`/`ocr_image_pages` (the
 document-level adapters `ingest.extract` calls) drop running lines across the OCR'd pages.
@@ -454,14 +455,28 @@ def restore_arabic_punctuation(text: str) -> str:
     return _ARABIC_PUNCT.sub(lambda m: _ARABIC_PUNCT_MAP[m.group(1)], text)
 
 
-def clean_ocr_text(text: str) -> str:
-    """Bidi marks out, NFKC, Arabic punctuation, joined line-end hyphenation, tidy whitespace.
+# Tesseract's German model reads "§" as "$" or "S" ("$ 7 Abs. 1", "SS 25, 27 StGB"). "$" before a
+# number is taken for "§" on German pages; "S"/"SS" only when a statute reference follows.
+_STATUTE = r"(?:Abs\.|Nr\.|Satz|S\.|ff\.|[A-Z][A-Za-z]*(?:GB|G|O|VO)\b)"
+_DOLLAR_SECTION = re.compile(r"(?<![\w$§])(\${1,2})(?=\s?\d)")
+_S_SECTION = re.compile(r"(?<![\w.§$])(S{1,2})(?=\s?\d+[a-z]?\b[^\n]{0,30}?" + _STATUTE + ")")
+
+
+def restore_section_signs(text: str) -> str:
+    text = _DOLLAR_SECTION.sub(lambda m: "§" * len(m.group(1)), text)
+    return _S_SECTION.sub(lambda m: "§" * len(m.group(1)), text)
+
+
+def clean_ocr_text(text: str, langs: str = "") -> str:
+    """Bidi marks out, NFKC, Arabic punctuation, "§" on German pages, joined line-end hyphenation.
 
     Tesseract emits Arabic in logical (reading) order, so no reordering is needed — unlike
     pdfplumber's visual-order text layer.
     """
     text = textclean.normalize_page_text(text)
     text = restore_arabic_punctuation(text)
+    if langs.split("+")[0] == "deu":
+        text = restore_section_signs(text)
     text = textclean.dehyphenate(text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
@@ -513,7 +528,7 @@ def _ocr_uncached(image: Image.Image, langs: str | None) -> OcrResult:
             turned_text, turned_conf = _read(turned, turned_langs)
             if turned_conf > confidence:
                 text, confidence, chosen = turned_text, turned_conf, turned_langs
-    return OcrResult(clean_ocr_text(text), confidence, chosen)
+    return OcrResult(clean_ocr_text(text, chosen), confidence, chosen)
 
 
 def ocr_image(image: Image.Image, langs: str | None = None, cache: OcrCache | None = None) -> OcrResult:
@@ -746,9 +761,48 @@ def _open_cache(options) -> OcrCache | None:
     return OcrCache(Path(root))
 
 
+def _signature(line: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip().casefold()))
+
+
+def unify_running_lines(pages: list[list[str]], edge: int = 2, similarity: float = 0.9) -> list[list[str]]:
+    """Make near-identical header/footer lines identical, so `textclean.drop_running_lines` sees them repeat.
+
+    OCR reads the same running header a little differently from page to page ("Originaltext -" on
+    one page, "Originaltext :" on the next), and drop_running_lines compares lines exactly. Lines
+    among the first/last `edge` non-blank lines of a page are grouped by normalised Levenshtein
+    similarity (digits folded); a group seen on at least half the pages (and on two) has its lines
+    replaced by the group's first spelling. Other lines are left exactly as read.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    if len(pages) < 3:
+        return pages
+    groups: list[tuple[str, str, set[int]]] = []  # (signature, first spelling, pages)
+    where: dict[tuple[int, int], int] = {}
+    for page_no, lines in enumerate(pages):
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        for i in dict.fromkeys(filled[:edge] + filled[-edge:]):
+            signature = _signature(lines[i])
+            for g, (group_sig, _, seen) in enumerate(groups):
+                if Levenshtein.normalized_similarity(signature, group_sig) >= similarity:
+                    seen.add(page_no)
+                    where[(page_no, i)] = g
+                    break
+            else:
+                groups.append((signature, lines[i], {page_no}))
+                where[(page_no, i)] = len(groups) - 1
+    needed = max(2, int(len(pages) * 0.5))
+    out = [list(lines) for lines in pages]
+    for (page_no, i), g in where.items():
+        if len(groups[g][2]) >= needed:
+            out[page_no][i] = groups[g][1]
+    return out
+
+
 def _drop_running(texts: list[str]) -> list[str]:
     """Running headers/footers and bare page numbers out of OCR'd pages (paragraph breaks kept)."""
-    cleaned = textclean.drop_running_lines([t.split("\n") for t in texts])
+    cleaned = textclean.drop_running_lines(unify_running_lines([t.split("\n") for t in texts]))
     return [re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() for lines in cleaned]
 
 

@@ -41,7 +41,7 @@ SAMPLES: dict[str, list[list[str]]] = {
         [
             "Die Verteidigung äußerte Zweifel an der Glaubwürdigkeit der Aussage.",
             "Der Senat hält die Schilderung für schlüssig und widerspruchsfrei.",
-            "Über die Vernehmung weiterer Zeugen wird am 14. März entschieden.",
+            "Strafbar ist dies nach § 7 Abs. 1 Nr. 5 VStGB in Verbindung mit § 27 StGB.",
             "Größere Lücken in der Erinnerung des Zeugen ließen sich nicht feststellen.",
         ],
     ],

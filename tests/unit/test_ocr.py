@@ -135,6 +135,22 @@ def test_clean_ocr_text_strips_marks_and_repairs_text():
     assert ocr.clean_ocr_text(raw) == "قال الشاهد، StE نعم\nDie Vernehmung dauerte an.\n\nEnde"
 
 
+def test_section_signs_are_restored_on_german_pages():
+    raw = "nach $ 7 Abs. 1 Nr. 5 VStGB i. V. m. SS 25, 27 StGB (S49 Abs. 1 StGB); S. 7 der Akte; Bus S 7"
+    assert ocr.clean_ocr_text(raw, "deu") == (
+        "nach § 7 Abs. 1 Nr. 5 VStGB i. V. m. §§ 25, 27 StGB (§49 Abs. 1 StGB); S. 7 der Akte; Bus S 7")
+    assert ocr.clean_ocr_text("It cost $ 35 in 2019", "eng") == "It cost $ 35 in 2019"
+
+
+def test_ocr_variants_of_a_running_header_are_dropped():
+    header = ["SYNTHETISCHES MUSTER - OLG Koblenz - 1 StE 3/21", "SYNTHETISCHES MUSTER - OLG Koblenz - 1 StE 3/21",
+              "SYNTHETISCHES MUSTER : OLG Koblenz - 1 StE 3/21"]
+    pages = [f"{h}\n\nRn. {n} Der Senat stellte fest.\n\nSeite {n} von 3" for n, h in enumerate(header, start=1)]
+    assert ocr._drop_running(pages) == [f"Rn. {n} Der Senat stellte fest." for n in (1, 2, 3)]
+    single = ["Eine einmalige Überschrift\nText."] + ["Text."] * 3  # a line on one page only stays
+    assert ocr._drop_running(single)[0].startswith("Eine einmalige")
+
+
 def test_german_line_end_hyphenation_is_joined():
     image = render_page("deu", [["Der Senat ordnete die Verneh-", "mung weiterer Zeugen an und", "vertagte die Haupt-",
                                  "verhandlung auf den 14. März."]])

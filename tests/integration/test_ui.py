@@ -1,0 +1,43 @@
+"""The Streamlit app, driven with Streamlit's AppTest on the ingested sample corpus."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "ui" / "app.py")
+
+
+@pytest.fixture
+def app(sample_data, monkeypatch):
+    monkeypatch.setenv("DALIL_DATA", str(sample_data))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def test_search_page_shows_citations_and_rtl_passages(app):
+    app.run()
+    assert not app.exception
+    app.text_input(key="query").input("جائحة كورونا").run()
+    assert not app.exception
+    codes = [c.value for c in app.code]
+    assert "OLG Koblenz, Hearing notes of 8 July 2020 – 1 StE 9/19, p. 1, para. 2" in codes
+    html = " ".join(h.proto.body for h in app.get("html"))
+    assert 'dir="rtl"' in html and "<mark>" in html
+
+
+def test_filters_and_bad_syntax(app):
+    app.run()
+    app.selectbox(key="lang").select("de").run()
+    app.text_input(key="query").input("Abteilung 251").run()
+    codes = [c.value for c in app.code]
+    assert codes and all("S." in c for c in codes)
+    app.text_input(key="query").input('"unclosed').run()
+    assert not app.exception
+    assert any("quotation mark" in w.value for w in app.warning)
+
+
+def test_document_text_is_escaped_not_rendered(sample_data):
+    from ui.render import passage_html
+
+    html = passage_html("<script>alert(1)</script> Zeuge", [(26, 31)], "de")
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>Zeuge</mark>" in html
