@@ -771,8 +771,9 @@ def unify_running_lines(pages: list[list[str]], edge: int = 2, similarity: float
     OCR reads the same running header a little differently from page to page ("Originaltext -" on
     one page, "Originaltext :" on the next), and drop_running_lines compares lines exactly. Lines
     among the first/last `edge` non-blank lines of a page are grouped by normalised Levenshtein
-    similarity (digits folded); a group seen on at least half the pages (and on two) has its lines
-    replaced by the group's first spelling. Other lines are left exactly as read.
+    similarity (digits folded); in a group seen on at least half the pages (and on two), lines that
+    differ from the group's first spelling (beyond digits) are replaced by it. All other lines are
+    left exactly as read.
     """
     from rapidfuzz.distance import Levenshtein
 
@@ -795,8 +796,9 @@ def unify_running_lines(pages: list[list[str]], edge: int = 2, similarity: float
     needed = max(2, int(len(pages) * 0.5))
     out = [list(lines) for lines in pages]
     for (page_no, i), g in where.items():
-        if len(groups[g][2]) >= needed:
-            out[page_no][i] = groups[g][1]
+        signature, spelling, seen = groups[g]
+        if len(seen) >= needed and _signature(out[page_no][i]) != signature:
+            out[page_no][i] = spelling
     return out
 
 
@@ -865,6 +867,8 @@ def ocr_image_pages(path: str, options, limits) -> tuple[list, list[str]]:
         raise ExtractionError(FailureReason.TOO_LARGE, str(exc)) from exc
     except OcrError as exc:
         raise ExtractionError(FailureReason.CORRUPT, str(exc)) from exc
+    if not getattr(options, "ocr", True):
+        return [], ["OCR is switched off, and an image file has no text without it"]
     langs = getattr(options, "ocr_lang", None)
     try:
         normalise_langs(langs)

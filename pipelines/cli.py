@@ -91,7 +91,7 @@ def cmd_search(args) -> int:
     try:
         results = workspace.searcher.search(
             args.query, lang=args.lang, court=args.court, case=args.case, doc_type=args.type, entity=args.entity, role=args.role,
-            limit=args.limit, offset=args.offset, with_facets=args.facets,
+            limit=args.limit, offset=args.offset, with_facets=args.facets, expand_query=not args.no_expand,
         )
     except QuerySyntaxError as exc:
         print(f"dalil search: {exc}", file=sys.stderr)
@@ -103,6 +103,9 @@ def cmd_search(args) -> int:
         _print_json(payload)
         return 0
     console = _console()
+    if results.expansions:
+        shown = "; ".join(f"{escape(e.matched)} → " + ", ".join(escape(t) for ts in e.added.values() for t in ts) for e in results.expansions)
+        console.print(f"[dim]query language {results.query_lang}; also searched: {shown} (--no-expand to switch off)[/]")
     if not results.hits:
         console.print(f"No passages match {args.query!r}." + (" Try fewer words or remove filters." if args.lang or args.court or args.case or args.type else ""))
         return 0
@@ -344,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=10, help="hits per page (default: %(default)s)")
     p.add_argument("--offset", type=int, default=0, help="skip this many hits (pagination)")
     p.add_argument("--facets", action="store_true", help="also print counts per language, court, case, type, year")
+    p.add_argument("--no-expand", action="store_true", help="do not add other-language glossary terms to the query")
     p.add_argument("--json", action="store_true", help="print hits as JSON (see docs/CLI.md)")
     p.set_defaults(func=cmd_search)
 

@@ -10,7 +10,9 @@ from haystack import Pipeline
 from pipelines.citations import Citation, citation_style, format_citation
 from pipelines.components.retriever import BM25Retriever
 from pipelines.highlight import match_spans, snippet
-from pipelines.search_query import SearchQuery, parse_query
+from pipelines.expansion import Expansion, expand
+from pipelines.query_language import detect_query_language
+from pipelines.search_query import Clause, SearchQuery, parse_query
 from pipelines.stores.record import DocumentRow, RecordStore
 from pipelines.stores.tantivy_store import TantivyDocumentStore
 
@@ -53,12 +55,31 @@ class SearchResults:
     hits: list[Hit]
     offset: int = 0
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    query_lang: str = "en"
+    expansions: list[Expansion] = field(default_factory=list)
 
 
 def build_query_pipeline(store: TantivyDocumentStore) -> Pipeline:
     pipeline = Pipeline()
     pipeline.add_component("retriever", BM25Retriever(store))
     return pipeline
+
+
+EXPANSION_BOOST = 0.5
+
+
+def _with_expansions(query: SearchQuery, expansions: list[Expansion]) -> SearchQuery:
+    """Other-language glossary terms become extra optional clauses, weighted below the user's words."""
+    from pipelines.analysis import query_variants, tokenize
+
+    clauses = list(query.clauses)
+    for expansion in expansions:
+        for lang, texts in expansion.added.items():
+            for text in texts:
+                words = [query_variants(surface, kind) for surface, _, _, kind in tokenize(text)]
+                if words:
+                    clauses.append(Clause(words, text, len(words) > 1, "should", EXPANSION_BOOST))
+    return SearchQuery(query.text, clauses, query.filters)
 
 
 def _and(filters: list[dict]) -> dict | None:
@@ -92,6 +113,7 @@ class Searcher:
         limit: int = 10,
         offset: int = 0,
         with_facets: bool = False,
+        expand_query: bool = True,
     ) -> SearchResults:
         extra = []
         for key, value in (("lang", lang), ("court", court), ("case_number", case), ("doc_type", doc_type), ("entity", entity), ("role", role)):
@@ -102,12 +124,16 @@ class Searcher:
                     value = normalize_case_number(value)
                 extra.append({"field": f"meta.{key}", "operator": "==", "value": value})
         query = parse_query(text, extra)
+        free_text = " ".join(c.surface for c in query.clauses if c.occur == "should")
+        query_lang = detect_query_language(free_text or text)
+        expansions = expand(free_text, query_lang) if expand_query and free_text else []
+        query = _with_expansions(query, expansions)
         filters = _and([self._resolve_entity_filter(f) for f in query.filters])
         result = self.pipeline.run({"retriever": {"query": query, "filters": filters, "top_k": limit, "offset": offset}})
         documents = result["retriever"]["documents"]
         hits = [self._hit(offset + i + 1, d, query) for i, d in enumerate(documents)]
         facets = self.store.facets(query, filters) if with_facets else {}
-        return SearchResults(text, result["retriever"]["total"], [h for h in hits if h], offset, facets)
+        return SearchResults(text, result["retriever"]["total"], [h for h in hits if h], offset, facets, query_lang, expansions)
 
     def entity_keys(self, name: str) -> list[str]:
         """Index keys for what a user typed after entity: (an id, a key, or a name in any script)."""

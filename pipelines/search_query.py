@@ -52,7 +52,7 @@ class SearchQuery:
 
     @property
     def terms(self) -> set[str]:
-        """Every analysed term the query can match, for highlighting."""
+        """Every analysed term the query can match (expansions included), for highlighting."""
         return {t for c in self.clauses if c.occur != "must_not" for w in c.words for t in w}
 
     @property

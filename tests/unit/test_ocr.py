@@ -145,8 +145,9 @@ def test_section_signs_are_restored_on_german_pages():
 def test_ocr_variants_of_a_running_header_are_dropped():
     header = ["SYNTHETISCHES MUSTER - OLG Koblenz - 1 StE 3/21", "SYNTHETISCHES MUSTER - OLG Koblenz - 1 StE 3/21",
               "SYNTHETISCHES MUSTER : OLG Koblenz - 1 StE 3/21"]
-    pages = [f"{h}\n\nRn. {n} Der Senat stellte fest.\n\nSeite {n} von 3" for n, h in enumerate(header, start=1)]
-    assert ocr._drop_running(pages) == [f"Rn. {n} Der Senat stellte fest." for n in (1, 2, 3)]
+    body = ["Der Senat stellte fest.", "Die Revision ist unbegründet.", "Der Angeklagte trägt die Kosten."]
+    pages = [f"{h}\n\n{b}\n\nSeite {n} von 3" for n, (h, b) in enumerate(zip(header, body), start=1)]
+    assert ocr._drop_running(pages) == body
     single = ["Eine einmalige Überschrift\nText."] + ["Text."] * 3  # a line on one page only stays
     assert ocr._drop_running(single)[0].startswith("Eine einmalige")
 

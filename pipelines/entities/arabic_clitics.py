@@ -1,0 +1,182 @@
+"""Arabic proclitics (و ف ب ك ل) kept out of entity spans, and the text folding the Arabic model expects.
+
+Arabic writes the conjunctions و/ف and the prepositions ب/ك/ل glued to the next word, so a name in running
+text often arrives as "وبرلين", "بالقاهرة", "للمحكمة". An entity span must start at the name ("برلين",
+"القاهرة"), never at the clitic. The definite article ال *is* kept: it is part of names ("القاهرة").
+
+One rule, written once as a regular expression (``PROCLITIC_PREFIX``), decides where a clitic letter comes
+off the front of a word. It is used three ways, so they can never disagree:
+
+* ``strip_proclitics(text)``: how many leading characters of an entity text are clitics;
+* the ``ar_dalil_ner`` tokenizer: the same pattern is the first of its prefix rules (saved with the model as
+  a plain regex, so ``spacy.load`` needs no code from here), so "وبالقاهرة" is tokenized "و ب القاهرة";
+* training: the gold spans were trimmed with ``strip_proclitics`` before training.
+
+The rule is conservative — one letter at a time, and only
+
+* و (and) before at least 3 more letters, unless the word is a known و-initial word or name
+  ("وزارة", "ولاية", "وادي", "واشنطن", "وليد" … see ``WAW_WORDS``);
+* ف ب ك ل directly before the article ال followed by at least 2 letters ("بالقاهرة", "فالعراق"), ف also
+  before ب/ك/ل + ال ("فبالقاهرة"); and ل before a second ل, the article with its alif dropped
+  ("للمحكمة" → "ل" + "لمحكمة", the Penn Arabic Treebank segmentation);
+* never from a word listed in ``KEEP`` (foreign names such as "كاليفورنيا", "بالتيمور", "فالنسيا" and
+  words such as "والد" that only look like clitic + article).
+
+So ب/ك/ل/ف before a name *without* the article are kept ("بغداد", "لبنان", "فرنسا", "كندا" begin with those
+letters); ``trim_entity_spans`` lifts them only with evidence from the same document (the bare name occurs
+there on its own), e.g. "بمصر" when "مصر" also appears.
+
+The WikiFANE training text has alif-hamza folded (أ إ آ → ا) and no tashkeel; ``normalize_arabic`` folds
+input the same way (with an offset map back to the original), and ``arabic_entities`` runs a pipeline on
+folded text and returns trimmed spans in the original text's offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable
+
+LETTER = "[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]"  # Arabic letters: no tatweel, no tashkeel
+
+# Genuine words and names that begin with و (a conjunction و is not split off them).
+WAW_WORDS = frozenset(
+    """
+    وزارة وزارات وزير وزيرة وزراء وكالة وكالات وكيل ولاية ولايات والي ولي وادي واد وادى واحة وحدة وحدات
+    وفد وطن وطني وطنية وسط وسيط وقف وقفية ورشة وثيقة وثائق ودائع وارد واردات واقع واقعة
+    والد والدة والده والدي والدان والدين والديه والدته والدها
+    واشنطن واشنطون وهران ويلز وارسو ويلينغتون ولينغتون وستمنستر ويستمنستر واترلو ووهان واسط ورقلة وجدة
+    وليد وائل وديع وضاح وجدي وهبة وهيب وفاء وفيق وصفي وصفية وحيد وحيدة وداد ورد وردة وسام وسيم وعد
+    وليام ويليام وليم ويلسون واطسون واتسون وارن وارنر وايت ويست وود وودرو وول وولف ويبر ويندوز
+    """.split()
+)
+# Words that look like clitic + article but are not (foreign names, و-initial words above too).
+KEEP = WAW_WORDS | frozenset(
+    """
+    كاليفورنيا كالكوتا كالياري كالفن كالدر كالاهان كالغاري كالوغا
+    بالتيمور بالي بالما بالمر بالفور بالدوين بالزاك بالستاين بالاو
+    فالنسيا فالنتين فالنتينو فالكون فالون فالي فالتر فالدو فالنس
+    والتر والاس والدو والنسيا والبول والكر ولاس
+    لالا
+    """.split()
+)
+
+_KEEP_ALT = "|".join(sorted(KEEP, key=len, reverse=True))
+# One clitic letter at the start of a word; spaCy's tokenizer anchors prefix pieces with "^".
+PROCLITIC_PREFIX = (
+    rf"(?!(?:{_KEEP_ALT})(?!{LETTER}))"
+    rf"(?:و(?={LETTER}{{3}})"
+    rf"|ف(?=[بكل]?ال{LETTER}{{2}}|لل{LETTER}{{3}})"
+    rf"|[بكل](?=ال{LETTER}{{2}})"
+    rf"|ل(?=ل{LETTER}{{3}}))"
+)
+_PROCLITIC = re.compile(PROCLITIC_PREFIX)
+_BARE_CLITIC = re.compile(rf"[وفبكل](?={LETTER}{{3}})")
+_WORD = re.compile(rf"{LETTER}+")
+
+
+def strip_proclitics(text: str) -> tuple[int, str]:
+    """How many leading characters of ``text`` are proclitics, and the rest.
+
+    >>> strip_proclitics("وبرلين")
+    (1, 'برلين')
+    >>> strip_proclitics("وبالقاهرة")
+    (2, 'القاهرة')
+    >>> strip_proclitics("بغداد")
+    (0, 'بغداد')
+    """
+    drop = 0
+    while (match := _PROCLITIC.match(text, drop)) is not None:
+        drop = match.end()
+    return drop, text[drop:]
+
+
+def split_proclitics(word: str) -> list[str]:
+    """The word as the model's tokenizer splits it: each clitic letter, then the rest."""
+    drop, rest = strip_proclitics(word)
+    return list(word[:drop]) + ([rest] if rest else [])
+
+
+def strip_with_evidence(text: str, known: Container[str]) -> tuple[int, str]:
+    """``strip_proclitics``, then one more ب/ك/ل/ف/و when the word without it is in ``known``.
+
+    ``known`` is evidence that the bare form is a word of its own (for example the other words of the same
+    document): "بمصر" → "مصر" only if "مصر" is known; "بغداد" stays unless "غداد" were known.
+    """
+    drop, rest = strip_proclitics(text)
+    match = _WORD.match(rest)
+    if match is None or match.group() in KEEP:
+        return drop, rest
+    word = match.group()
+    if _BARE_CLITIC.match(word) and word[1:] in known and word not in known:
+        return drop + 1, rest[1:]
+    return drop, rest
+
+
+# --- folding the input the way the training text was written -------------------------------------------
+
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
+_DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640\u200e\u200f]")  # tashkeel, tatweel, LRM/RLM
+
+
+def normalize_arabic(text: str) -> tuple[str, list[int]]:
+    """Alif-hamza folded to ا, tashkeel and tatweel dropped, plus each kept character's original index.
+
+    The offsets list has one extra entry, ``len(text)``, so an end offset maps back too.
+    """
+    chars, offsets = [], []
+    for index, ch in enumerate(text):
+        if _DROP.match(ch):
+            continue
+        chars.append(ch.translate(_FOLD))
+        offsets.append(index)
+    offsets.append(len(text))
+    return "".join(chars), offsets
+
+
+def trim_entity_spans(doc, known: Container[str] | None = None) -> list:
+    """``doc.ents`` with leading proclitics cut off (new ``Span`` objects, labels kept).
+
+    A clitic the tokenizer already split off is outside the span anyway; this catches spans that still
+    start with one (text given to another tokenizer, or a model that put the clitic inside). ``known``
+    defaults to the words of the document itself, for the evidence rule of ``strip_with_evidence``.
+    """
+    if known is None:
+        known = {token.text for token in doc if _WORD.fullmatch(token.text)}
+    spans = []
+    for ent in doc.ents:
+        drop, _ = strip_with_evidence(ent.text, known)
+        if drop == 0:
+            spans.append(ent)
+            continue
+        span = doc.char_span(ent.start_char + drop, ent.end_char, label=ent.label_, alignment_mode="expand")
+        if span is None or span.start_char < ent.start_char + drop:
+            # Clitic and name in one token: keep the token span, the character offsets are in the result of
+            # ``entity_offsets``; a Span cannot start inside a token.
+            span = ent
+        spans.append(span)
+    return spans
+
+
+def entity_offsets(doc, known: Container[str] | None = None) -> list[tuple[int, int, str]]:
+    """(start_char, end_char, label) of each entity of ``doc``, proclitics cut off at character level."""
+    if known is None:
+        known = {token.text for token in doc if _WORD.fullmatch(token.text)}
+    out = []
+    for ent in doc.ents:
+        drop, _ = strip_with_evidence(ent.text, known)
+        out.append((ent.start_char + drop, ent.end_char, ent.label_))
+    return out
+
+
+def arabic_entities(nlp, texts: Iterable[str] | str, batch_size: int = 64):
+    """Run an Arabic pipeline on folded text; entities as (start, end, label) in the *original* offsets.
+
+    Given one string, returns one list; given an iterable of strings, a list of lists.
+    """
+    single = isinstance(texts, str)
+    items = [texts] if single else list(texts)
+    folded = [normalize_arabic(text) for text in items]
+    results = []
+    for (norm, offsets), doc in zip(folded, nlp.pipe((n for n, _ in folded), batch_size=batch_size)):
+        results.append([(offsets[s], offsets[e - 1] + 1, label) for s, e, label in entity_offsets(doc)])
+    return results[0] if single else results

@@ -1,0 +1,82 @@
+"""Cross-language query expansion from the legal glossary (corpora/resources/glossary.tsv).
+
+A query phrase that is a glossary term in one language ("Folter") brings in the concept's terms in
+the other languages (torture, تعذيب) as extra, lower-weighted alternatives. Matching is done on
+analysed terms, so inflected forms ("gefoltert", "التعذيب") find the concept too. What was added is
+returned, so the user can see it, and expansion can be switched off.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines.analysis import analyze
+
+GLOSSARY = Path(__file__).resolve().parents[1] / "corpora" / "resources" / "glossary.tsv"
+LANGS = ("ar", "de", "en")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    matched: str  # the query words that matched
+    concept: str
+    added: dict[str, list[str]]  # language → terms added
+
+
+@dataclass(frozen=True)
+class _Term:
+    concept: str
+    lang: str
+    text: str
+    terms: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[dict[str, list[_Term]], dict[tuple[str, ...], set[str]]]:
+    by_concept: dict[str, list[_Term]] = {}
+    index: dict[tuple[str, ...], set[str]] = {}
+    with open(GLOSSARY, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            for lang in LANGS:
+                for text in (t.strip() for t in row[lang].split("|")):
+                    if not text:
+                        continue
+                    terms = tuple(t.term for t in analyze(text, lang))
+                    if not terms:
+                        continue
+                    term = _Term(row["concept"], lang, text, terms)
+                    by_concept.setdefault(row["concept"], []).append(term)
+                    index.setdefault(terms, set()).add(row["concept"])
+    return by_concept, index
+
+
+def expand(query_text: str, query_lang: str, max_terms_per_lang: int = 3) -> list[Expansion]:
+    """Glossary concepts found in the query (longest match first) and their other-language terms."""
+    by_concept, index = _glossary()
+    tokens = analyze(query_text, query_lang)
+    terms = [t.term for t in tokens]
+    longest = max((len(k) for k in index), default=1)
+    found: list[Expansion] = []
+    position = 0
+    while position < len(terms):
+        for size in range(min(longest, len(terms) - position), 0, -1):
+            concepts = index.get(tuple(terms[position : position + size]))
+            if concepts:
+                matched = query_text[tokens[position].start : tokens[position + size - 1].end]
+                for concept in sorted(concepts):
+                    added = {}
+                    for lang in LANGS:
+                        if lang == query_lang:
+                            continue
+                        texts = [t.text for t in by_concept[concept] if t.lang == lang][:max_terms_per_lang]
+                        if texts:
+                            added[lang] = texts
+                    found.append(Expansion(matched, concept, added))
+                position += size
+                break
+        else:
+            position += 1
+    return found
