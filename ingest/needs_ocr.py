@@ -116,16 +116,17 @@ def _verdict(text: str, image_boxes, width: float, height: float, covered_share:
 # pdfplumber
 
 
-def _plumber_images_and_covered(page) -> tuple[list[tuple[float, float, float, float]], float]:
-    """Image boxes in top-left coordinates, and the share of characters painted under a later big image.
+def _plumber_images_and_covered(page) -> tuple[list[tuple[float, float, float, float]], float, float, float]:
+    """Image boxes (top-left coordinates), the share of characters painted under a later big image,
+    and the page's width and height in the same frame.
 
     pdfplumber's layout lists characters and images in content-stream (painting) order.
     """
     from pdfminer.layout import LTChar, LTFigure, LTImage
 
-    height = float(page.height)
-    width = float(page.width)
-    x_off, y_off = float(page.bbox[0]), float(page.bbox[1])
+    layout = page.layout  # pdfminer coordinates: bottom-up, in the LTPage's own frame
+    x_off, y_off, x_end, y_end = (float(v) for v in layout.bbox)
+    width, height = x_end - x_off, y_end - y_off
     boxes: list[tuple[float, float, float, float]] = []
     chars: list[tuple[int, float, float]] = []  # (order, centre x, centre y from top)
     big: list[tuple[int, tuple[float, float, float, float]]] = []
@@ -145,13 +146,13 @@ def _plumber_images_and_covered(page) -> tuple[list[tuple[float, float, float, f
             elif isinstance(obj, LTFigure):
                 visit(obj)
 
-    visit(page.layout)
+    visit(layout)
     if not chars or not big:
-        return boxes, 0.0
+        return boxes, 0.0, width, height
     covered = sum(
         1 for n, x, y in chars
         if any(n < m and box[0] <= x <= box[2] and box[1] <= y <= box[3] for m, box in big))
-    return boxes, covered / len(chars)
+    return boxes, covered / len(chars), width, height
 
 
 def page_needs_ocr(page) -> tuple[bool, str]:
@@ -160,8 +161,8 @@ def page_needs_ocr(page) -> tuple[bool, str]:
     needs, reason = text_verdict(text)
     if needs:
         return needs, reason
-    boxes, covered = _plumber_images_and_covered(page)
-    return _verdict(text, boxes, float(page.width), float(page.height), covered)
+    boxes, covered, width, height = _plumber_images_and_covered(page)
+    return _verdict(text, boxes, width, height, covered)
 
 
 # --------------------------------------------------------------------------------------------

@@ -214,7 +214,9 @@ def load_arabic(data: Path) -> tuple[list[Sentence], list[Sentence]]:
 # hamza put back on word-initial alifs (after clitics and the article) so the model has seen both spellings.
 _HAMZA_WORDS = {"الى": "إلى", "ان": "أن", "او": "أو", "اي": "أي", "اذا": "إذا", "الا": "إلا", "اما": "أما",
                 "ايضا": "أيضا", "اكثر": "أكثر", "احد": "أحد", "اول": "أول", "اخرى": "أخرى", "اخر": "آخر"}
-_INITIAL_ALIF = re.compile(rf"(?<!{LETTER})((?:[وفبكل]?ال)|[وفبكل]?)ا(?={LETTER}{{2}})(?<!\\Bال)")
+# a word-initial alif (after an optional clitic letter), or the first alif after the article; never the
+# article's own alif ("القاهرة" stays, "الالمانية" → "الألمانية").
+_INITIAL_ALIF = re.compile(rf"(?<!{LETTER})([وفبكل]?ال|[وفبكل]?(?!ال))ا(?={LETTER}{{2}})")
 
 
 def add_hamza(text: str, rng: random.Random) -> str:
