@@ -239,20 +239,25 @@ def cmd_ner(args) -> int:
 
 
 def cmd_eval_ner(args) -> int:
-    from pipelines.entities.conll import predict_tags, read_conll, score
+    from pipelines.entities.conll import predict, read_conll, score, score_roles
 
     report = {}
     for path in args.conll:
         sentences = read_conll(path)
         if args.limit:
             sentences = sentences[: args.limit]
-        table = score(sentences, predict_tags(sentences, args.lang))
-        report[path] = table
+        predictions = predict(sentences, args.lang)
+        table = score(sentences, [tags for tags, _ in predictions])
+        roles = score_roles(sentences, predictions)
+        report[path] = {"types": table, "roles": roles}
         if not args.json:
             print(f"{path} ({args.lang}, {len(sentences)} sentences)")
             print(f"  {'type':<12} {'P':>6} {'R':>6} {'F1':>6} {'support':>8}")
             for name, row in table.items():
                 print(f"  {name:<12} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:8d}")
+            if roles["persons"]:
+                print(f"  roles: accuracy {roles['accuracy']:.3f} over {roles['persons']} gold persons; "
+                      f"{roles['accuracy_found']:.3f} over the {roles['found']} persons found")
     if args.json:
         _print_json(report)
     return 0

@@ -50,6 +50,11 @@ def read_conll(path: str | Path) -> list[Sentence]:
 
 
 def predict_tags(sentences: list[Sentence], lang: str) -> list[list[str]]:
+    return [tags for tags, _ in predict(sentences, lang)]
+
+
+def predict(sentences: list[Sentence], lang: str) -> list[tuple[list[str], list[str]]]:
+    """Per sentence: coarse IOB2 tags and, per token, the predicted role of its person ("-" otherwise)."""
     texts, spans = [], []
     for sentence in sentences:
         offsets, position = [], 0
@@ -61,6 +66,7 @@ def predict_tags(sentences: list[Sentence], lang: str) -> list[list[str]]:
     out = []
     for offsets, mentions in zip(spans, extract_mentions(texts, [lang] * len(texts))):
         tags = ["O"] * len(offsets)
+        roles = ["-"] * len(offsets)
         for mention in mentions:
             label = COARSE.get(mention.label)
             if label is None:
@@ -69,7 +75,9 @@ def predict_tags(sentences: list[Sentence], lang: str) -> list[list[str]]:
             for n, i in enumerate(inside):
                 if tags[i] == "O":
                     tags[i] = ("B-" if n == 0 else "I-") + label
-        out.append(tags)
+                    if label == "PER":
+                        roles[i] = mention.role
+        out.append((tags, roles))
     return out
 
 
@@ -120,3 +128,32 @@ def score(sentences: list[Sentence], predicted: list[list[str]], types=("PER", "
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         table[name] = {"precision": precision, "recall": recall, "f1": f1, "support": t + n}
     return table
+
+
+def score_roles(sentences: list[Sentence], predictions: list[tuple[list[str], list[str]]]) -> dict[str, float]:
+    """Role accuracy over gold person spans that carry a role column.
+
+    `accuracy` counts a gold person the system did not find as wrong; `accuracy_found` is over the
+    persons it found (span overlap), which isolates the role classifier from NER misses.
+    """
+    total = found = right = right_found = 0
+    for sentence, (tags, roles) in zip(sentences, predictions):
+        if len(sentence.roles) != len(sentence.tokens):
+            continue
+        for start, end, label in spans_of(sentence.gold):
+            if normalize_gold_label(label) != "PER":
+                continue
+            gold_role = sentence.roles[start]
+            total += 1
+            predicted = {roles[i] for i in range(start, end) if roles[i] != "-"}
+            if predicted:
+                found += 1
+                if gold_role in predicted:
+                    right += 1
+                    right_found += 1
+    return {
+        "persons": total,
+        "found": found,
+        "accuracy": right / total if total else 0.0,
+        "accuracy_found": right_found / found if found else 0.0,
+    }
