@@ -56,7 +56,7 @@ DEFAULT_DPI = 300
 MAX_IMAGE_PIXELS = 60_000_000  # ~ A3 at 600 dpi; an A4 page at 300 dpi is 8.7 million
 MAX_FRAMES = 2000
 PAGE_TIMEOUT_S = 120  # one Tesseract call; a page that takes longer is recorded as failed
-PIPELINE_VERSION = "1"  # bump when preprocessing or text assembly changes: it is part of the cache key
+PIPELINE_VERSION = "2"  # bump when preprocessing or text assembly changes: it is part of the cache key
 AUTO_LANGS = "ara+deu+eng"  # the probe's languages, and the fallback when the probe reads nothing
 LANG_ALIASES = {"ar": "ara", "de": "deu", "en": "eng", "arabic": "ara", "german": "deu", "english": "eng"}
 
@@ -507,12 +507,45 @@ def _osd_rotation(gray: Image.Image) -> int:
     return rotate if rotate in (90, 180, 270) and float(osd.get("orientation_conf", 0)) >= 1.5 else 0
 
 
+def _longest_dark_runs(mask: np.ndarray) -> np.ndarray:
+    """Per row of `mask`, the length of its longest run of True."""
+    best = np.zeros(mask.shape[0], dtype=np.int32)
+    run = np.zeros(mask.shape[0], dtype=np.int32)
+    for column in mask.T.astype(np.int32):
+        run = (run + 1) * column
+        np.maximum(best, run, out=best)
+    return best
+
+
+def remove_rules(gray: Image.Image) -> Image.Image:
+    """Erase ruled lines (frames, underlines, table borders).
+
+    Tesseract's layout analysis takes a framed block, such as a notice box, for a picture and
+    skips the text inside it. A rule is a dark run longer than a quarter of the page width
+    (horizontal) or 2 % of its height (vertical), and never under 200 / 120 pixels, far longer
+    than any letter stroke at 300 dpi.
+    """
+    pixels = np.asarray(gray)
+    dark = pixels < 160
+    rows = _longest_dark_runs(dark) > max(0.25 * dark.shape[1], 200)
+    cols = _longest_dark_runs(dark.T) > max(0.02 * dark.shape[0], 120)
+    if not rows.any() and not cols.any():
+        return gray
+    rows = np.convolve(rows, np.ones(5), "same") > 0
+    cols = np.convolve(cols, np.ones(5), "same") > 0
+    cleaned = pixels.copy()
+    cleaned[rows, :] = 255
+    cleaned[:, cols] = 255
+    return Image.fromarray(cleaned)
+
+
 def _ocr_uncached(image: Image.Image, langs: str | None) -> OcrResult:
     gray = to_grayscale(image)
     if gray.width < 8 or gray.height < 8 or not _ink_mask(gray)[0].any():
         return OcrResult("", 0.0, langs or "")  # blank: no Tesseract call at all
     gray, _ = flatten_background(gray)
     gray, _ = deskew(gray)
+    gray = remove_rules(gray)
     reading = None
     chosen = langs
     if chosen is None:
