@@ -337,23 +337,26 @@ def cmd_entity(args) -> int:
 
 def cmd_merge(args, decision: str = "merge") -> int:
     from pipelines import crossref
-    from pipelines.entity_views import find_entity
 
     records = _workspace(args).records
-    keys = []
+    groups = []
     for ref in (args.a, args.b):
-        found = find_entity(records, ref)
-        if not found:
-            print(f"dalil {decision}: nothing matches {ref!r}", file=sys.stderr)
+        group = crossref.resolve(records, ref)
+        if group is None:
+            print(f"dalil {'merge' if decision == 'merge' else 'unmerge'}: nothing matches {ref!r}", file=sys.stderr)
             return 1
-        members = [r[0] for r in records.query("SELECT entity_key FROM entity_members WHERE entity_id = ?", (found[0][0],))]
-        keys.append(members)
+        groups.append(group)
+    (entity_a, keys_a, members_a), (entity_b, keys_b, members_b) = groups
     if decision == "merge":
-        crossref.record_decision(records, keys[0][0], keys[1][0], "merge", args.reason, args.user)
+        if entity_a == entity_b:
+            print("They are already one entity.")
+            return 0
+        crossref.decide(records, members_a, members_b, "merge", args.reason, args.user)
+    elif entity_a == entity_b:
+        # Two names inside one entity: detach the first name from everything else in it.
+        crossref.decide(records, keys_a, [k for k in members_a if k not in keys_a], "split", args.reason, args.user)
     else:
-        for a in keys[0]:
-            for b in keys[1]:
-                crossref.record_decision(records, a, b, "split", args.reason, args.user)
+        crossref.decide(records, members_a, members_b, "split", args.reason, args.user)
     stats = crossref.build(records)
     print(f"Recorded {decision} ({args.reason}); cross-reference rebuilt: {stats['entities']} entities.")
     return 0

@@ -86,8 +86,9 @@ class _UnionFind:
         self.members: dict[str, set[str]] = {}
 
     def find(self, key: str) -> str:
-        self.parent.setdefault(key, key)
-        self.members.setdefault(key, {key})
+        if key not in self.parent:
+            self.parent[key] = key
+            self.members[key] = {key}
         root = key
         while self.parent[root] != root:
             root = self.parent[root]
@@ -179,6 +180,46 @@ def record_decision(records: RecordStore, key_a: str, key_b: str, decision: str,
     )
 
 
+def resolve(records: RecordStore, ref: str) -> tuple[str, list[str], list[str]] | None:
+    """(entity id, the keys `ref` names exactly, all member keys of that entity), or None."""
+    from pipelines.entity_views import find_entity
+
+    ensure_schema(records)
+    exact = sorted({r[0] for r in records.query(
+        "SELECT DISTINCT entity_key FROM mentions WHERE entity_key = ? OR lower(text) = lower(?)", (ref, ref))})
+    if exact:
+        row = records.query("SELECT entity_id FROM entity_members WHERE entity_key = ?", (exact[0],))
+        entity_id = row[0][0] if row else None
+    else:
+        found = find_entity(records, ref)
+        entity_id = found[0][0] if found else None
+    if entity_id is None:
+        return None
+    members = [r[0] for r in records.query("SELECT entity_key FROM entity_members WHERE entity_id = ? ORDER BY entity_key", (entity_id,))]
+    keys = [k for k in exact if k in members] or members
+    return entity_id, keys, members
+
+
+def decide(records: RecordStore, group_a: list[str], group_b: list[str], decision: str, reason: str, user: str) -> None:
+    """A user's merge or split of two entities (given as their member keys).
+
+    The newest decision wins: merging removes earlier splits between the two groups and the other
+    way round, so a user can undo their own decision.
+    """
+    ensure_schema(records)
+    opposite = "split" if decision == "merge" else "merge"
+    for a in group_a:
+        for b in group_b:
+            x, y = sorted((a, b))
+            records._conn.execute("DELETE FROM xref_decisions WHERE key_a = ? AND key_b = ? AND decision = ?", (x, y, opposite))
+    if decision == "merge":
+        record_decision(records, group_a[0], group_b[0], "merge", reason, user)
+    else:
+        for a in group_a:
+            for b in group_b:
+                record_decision(records, a, b, "split", reason, user)
+
+
 def _entity_id(label: str, members: set[str], infos: dict[str, KeyInfo]) -> str:
     # Gazetteer ids ("fac-branch-251") have no colon; derived keys ("person:anwar raslan") do.
     gazetteer = sorted(k for k in members if ":" not in k)
@@ -228,7 +269,7 @@ def build(records: RecordStore) -> dict[str, int]:
         conn.execute("DELETE FROM entity_members")
         conn.execute("DELETE FROM entities")
         conn.executemany(
-            "INSERT OR REPLACE INTO xref_links(key_a, key_b, rule, score, explanation, source) VALUES (?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO xref_links(key_a, key_b, rule, score, explanation, source) VALUES (?,?,?,?,?,?)",  # user links come first and win
             [(l.key_a, l.key_b, l.rule, l.score, l.explanation, l.source) for l in final_links],
         )
         entities = 0

@@ -14,6 +14,7 @@ from ingest import sources
 from ingest.extract import Limits, Options
 from ingest.isolation import Job, extract_isolated
 from ingest.model import Failure, FailureReason, SourceDocument
+from pipelines import crossref
 from pipelines.entities.enrich import mention_rows
 from pipelines.indexing import index_pending
 from pipelines.workspace import Workspace
@@ -132,6 +133,8 @@ def ingest_paths(
             index_pending(records, store)
             since_index = 0
     index_pending(records, store)
+    if summary.new_documents or not records.query("SELECT 1 FROM sqlite_master WHERE name = 'entities'"):
+        crossref.build(records)
     records.finish_run(summary.run_id, summary.to_json())
     return summary
 

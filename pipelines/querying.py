@@ -136,15 +136,17 @@ class Searcher:
         return SearchResults(text, result["retriever"]["total"], [h for h in hits if h], offset, facets, query_lang, expansions)
 
     def entity_keys(self, name: str) -> list[str]:
-        """Index keys for what a user typed after entity: (an id, a key, or a name in any script)."""
-        from pipelines.entities.gazetteer import Gazetteer, fold
+        """Index keys for what a user typed after entity: (an entity id, or a name in any script).
 
-        wanted = fold(name)
-        keys = {r[0] for r in self.records.query(
-            "SELECT DISTINCT entity_key FROM mentions WHERE entity_key = ? OR lower(text) = lower(?)", (name, name))}
-        keys |= {m.gazetteer_id for m in Gazetteer.default().find(name) if m.gazetteer_id and fold(m.text) == wanted}
-        keys |= {r[0] for r in self.records.query("SELECT DISTINCT entity_key FROM mentions WHERE substr(entity_key, instr(entity_key, ':') + 1) = ?", (wanted,))}
-        return sorted(keys) or [name]
+        A name resolves through cross-reference to its entity, and so to every spelling of it.
+        """
+        from pipelines.entity_views import find_entity
+
+        found = find_entity(self.records, name)
+        if not found:
+            return [name]
+        rows = self.records.query("SELECT entity_key FROM entity_members WHERE entity_id = ?", (found[0][0],))
+        return sorted({r[0] for r in rows}) or [name]
 
     def _resolve_entity_filter(self, condition: dict) -> dict:
         if condition.get("field") == "meta.entity" and condition.get("operator") == "==":

@@ -23,8 +23,8 @@ The rule is conservative — one letter at a time, and only
   words such as "والد" that only look like clitic + article).
 
 So ب/ك/ل/ف before a name *without* the article are kept ("بغداد", "لبنان", "فرنسا", "كندا" begin with those
-letters); ``trim_entity_spans`` lifts them only with evidence from the same document (the bare name occurs
-there on its own), e.g. "بمصر" when "مصر" also appears.
+letters); ``strip_with_evidence`` / ``entity_offsets`` lift them only with evidence from the same document
+(the bare name is an entity there too), e.g. "بمصر" when "مصر" is also found.
 
 The WikiFANE training text has alif-hamza folded (أ إ آ → ا) and no tashkeel; ``normalize_arabic`` folds
 input the same way (with an offset map back to the original), and ``arabic_entities`` runs a pipeline on
@@ -103,15 +103,15 @@ def split_proclitics(word: str) -> list[str]:
 def strip_with_evidence(text: str, known: Container[str]) -> tuple[int, str]:
     """``strip_proclitics``, then one more ب/ك/ل/ف/و when the word without it is in ``known``.
 
-    ``known`` is evidence that the bare form is a word of its own (for example the other words of the same
-    document): "بمصر" → "مصر" only if "مصر" is known; "بغداد" stays unless "غداد" were known.
+    ``known`` is evidence that the bare form is a name of its own (by default, in ``entity_offsets``, the
+    other entities of the same document): "بمصر" → "مصر" only if "مصر" is known; "بغداد" stays.
     """
     drop, rest = strip_proclitics(text)
     match = _WORD.match(rest)
     if match is None or match.group() in KEEP:
         return drop, rest
     word = match.group()
-    if _BARE_CLITIC.match(word) and word[1:] in known and word not in known:
+    if _BARE_CLITIC.match(word) and word[1:] in known:
         return drop + 1, rest[1:]
     return drop, rest
 
@@ -137,34 +137,27 @@ def normalize_arabic(text: str) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
-def trim_entity_spans(doc, known: Container[str] | None = None) -> list:
-    """``doc.ents`` with leading proclitics cut off (new ``Span`` objects, labels kept).
-
-    A clitic the tokenizer already split off is outside the span anyway; this catches spans that still
-    start with one (text given to another tokenizer, or a model that put the clitic inside). ``known``
-    defaults to the words of the document itself, for the evidence rule of ``strip_with_evidence``.
-    """
-    if known is None:
-        known = {token.text for token in doc if _WORD.fullmatch(token.text)}
-    spans = []
+def _known_names(doc) -> set[str]:
+    """First words of the document's entities, clitics stripped: evidence that a bare form is a name."""
+    known = set()
     for ent in doc.ents:
-        drop, _ = strip_with_evidence(ent.text, known)
-        if drop == 0:
-            spans.append(ent)
-            continue
-        span = doc.char_span(ent.start_char + drop, ent.end_char, label=ent.label_, alignment_mode="expand")
-        if span is None or span.start_char < ent.start_char + drop:
-            # Clitic and name in one token: keep the token span, the character offsets are in the result of
-            # ``entity_offsets``; a Span cannot start inside a token.
-            span = ent
-        spans.append(span)
-    return spans
+        match = _WORD.match(strip_proclitics(ent.text)[1])
+        if match:
+            known.add(match.group())
+    return known
 
 
 def entity_offsets(doc, known: Container[str] | None = None) -> list[tuple[int, int, str]]:
-    """(start_char, end_char, label) of each entity of ``doc``, proclitics cut off at character level."""
+    """(start_char, end_char, label) of each entity of ``doc``, leading proclitics cut off at character level.
+
+    Works whatever the tokenizer: with ``ar_dalil_ner`` the clitics are mostly separate tokens already
+    outside the span; a span that still starts with one ("بمصر" as one token) is cut inside the token.
+    ``known`` (default: the first words of the document's other entities, so "بمصر" loses its ب when "مصر"
+    is also an entity there, while "كمال" keeps its ك next to the common word "مال") is the evidence for
+    ``strip_with_evidence``.
+    """
     if known is None:
-        known = {token.text for token in doc if _WORD.fullmatch(token.text)}
+        known = _known_names(doc)
     out = []
     for ent in doc.ents:
         drop, _ = strip_with_evidence(ent.text, known)
@@ -172,8 +165,34 @@ def entity_offsets(doc, known: Container[str] | None = None) -> list[tuple[int, 
     return out
 
 
+def trim_entity_spans(doc, known: Container[str] | None = None) -> list:
+    """``doc.ents`` as ``Span`` objects with leading proclitic *tokens* left out.
+
+    A ``Span`` cannot start inside a token, so a clitic glued to the name in one token stays in the span
+    here (``doc.char_span(..., alignment_mode="expand")`` snaps back to the token start); use
+    ``entity_offsets`` for exact character offsets. With the ``ar_dalil_ner`` tokenizer, which splits the
+    clitics ``strip_proclitics`` strips, the two agree.
+    """
+    spans = []
+    for ent, (start, end, label) in zip(doc.ents, entity_offsets(doc, known)):
+        span = doc.char_span(start, end, label=label, alignment_mode="expand") if start > ent.start_char else None
+        spans.append(span if span is not None and span.start_char == start else ent)
+    return spans
+
+
+def _end_in_original(text: str, offsets: list[int], end: int) -> int:
+    original = offsets[end - 1] + 1
+    while original < len(text) and _MARK.match(text[original]):  # tashkeel on the last letter belongs to it
+        original += 1
+    return original
+
+
+_MARK = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
+
+
 def arabic_entities(nlp, texts: Iterable[str] | str, batch_size: int = 64):
-    """Run an Arabic pipeline on folded text; entities as (start, end, label) in the *original* offsets.
+    """Run an Arabic pipeline on folded text (``normalize_arabic``); entities as (start, end, label) in the
+    *original* text's offsets, proclitics cut off.
 
     Given one string, returns one list; given an iterable of strings, a list of lists.
     """
@@ -181,6 +200,7 @@ def arabic_entities(nlp, texts: Iterable[str] | str, batch_size: int = 64):
     items = [texts] if single else list(texts)
     folded = [normalize_arabic(text) for text in items]
     results = []
-    for (norm, offsets), doc in zip(folded, nlp.pipe((n for n, _ in folded), batch_size=batch_size)):
-        results.append([(offsets[s], offsets[e - 1] + 1, label) for s, e, label in entity_offsets(doc)])
+    for text, (norm, offsets), doc in zip(items, folded, nlp.pipe((n for n, _ in folded), batch_size=batch_size)):
+        results.append([(offsets[s], _end_in_original(text, offsets, e), label)
+                        for s, e, label in entity_offsets(doc) if e > s])
     return results[0] if single else results

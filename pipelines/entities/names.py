@@ -116,6 +116,7 @@ def transliterate(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------------- resources
+@lru_cache(maxsize=1 << 16)
 def _word_norm(word: str) -> str:
     """A word as resource lists are compared: Arabic normalised, Latin folded, punctuation gone."""
     if _AR_LETTER.search(word):
@@ -138,7 +139,8 @@ class _Resources:
     al_exceptions: frozenset[str]
     fac_types: dict[str, str]
     fac_equiv: dict[str, tuple[str, ...]]
-    fac_phrases: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    fac_phrases: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]  # by first word
+    fac_vocabulary: frozenset[str]  # every word that makes a name look like a facility
     fac_noise: frozenset[str]
 
 
@@ -178,7 +180,11 @@ def _resources() -> _Resources:
         al_exceptions=part["arabic_al_exceptions"],
         fac_types=fac_types,
         fac_equiv=equiv,
-        fac_phrases=tuple(sorted(phrases, key=lambda p: -len(p[0]))),
+        fac_phrases={
+            first: tuple(sorted((p for p in phrases if p[0][0] == first), key=lambda p: -len(p[0])))
+            for first in {p[0][0] for p in phrases}
+        },
+        fac_vocabulary=frozenset(fac_types) | frozenset(equiv) | frozenset(p[0][0] for p in phrases),
         fac_noise=frozenset(_word_norm(w) for w in words["noise"]),
     )
 
@@ -195,12 +201,12 @@ def strip_titles(name: str) -> tuple[str, list[str]]:
     """
     res = _resources()
     words = name.split()
-    normed = [_word_norm(w) for w in words]
+    normed = [_word_norm(w) for w in words[: res.title_len * 3 + 1]]
     found: list[str] = []
     # "des Obersten Anwar R.": a determiner is dropped only when a title follows it
     i = 1 if len(normed) > 1 and normed[0] in _DETERMINERS else 0
     start = i
-    while i < len(words):
+    while i < len(normed):
         for length in range(min(res.title_len, len(words) - i - 1), 0, -1):
             equivalent = res.titles.get(tuple(normed[i : i + length]))
             if equivalent is not None:
@@ -221,7 +227,7 @@ _LAT_LONG = frozenset("āīū")
 _LAT_V = _LAT_SHORT | _LAT_LONG
 _AR_V = frozenset("VAWYIMQE")
 _MATRES = frozenset("AWYIM")
-_CONS = frozenset("btdzjyghxcskfwlmnrKH")
+_CONS = frozenset("btdzjyghxcskfwlmnrKHDZT")
 _QUALITY = {"a": "a", "ā": "a", "e": "e", "i": "i", "ī": "i", "o": "o", "u": "u", "ū": "u"}
 _SHORTEN = {"ā": "a", "ī": "i", "ū": "u"}
 
@@ -237,8 +243,8 @@ _LONG_DIGRAPHS = {"aa": "ā", "ii": "ī", "ee": "ī", "ie": "ī", "ei": "ī", "a
 @lru_cache(maxsize=1 << 16)
 def _latin_phon(word: str) -> str:
     """Folded Latin letters (a-z) to symbols; see the module docstring."""
-    if len(word) >= 5 and word[-1] == "e" and word[-2] not in "aeiouy":
-        word = word[:-1]  # French mute e: Abderrahmane, Noureddine, Palestine
+    if len(word) >= 5 and word.endswith("ne") and word[-3] in "aeiou":
+        word = word[:-1]  # French mute e: Abderrahmane, Noureddine, Palestine (but Ghazale is ة, not mute)
     units: list[list] = []  # [kind, value, geminate]; kind C consonant, V vowel letter, S semivowel y/w
     text = word
     for m in _LAT_RE.finditer(text):
@@ -303,8 +309,9 @@ def _latin_phon(word: str) -> str:
     return "".join(out)
 
 
-_AR_CONS = {"ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "x", "د": "d", "ذ": "d", "ر": "r", "ز": "z",
-            "س": "s", "ش": "c", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "غ": "g", "ف": "f", "ق": "k", "ك": "k",
+# ث ذ ظ are read th/t/s, dh/d/z, z/dh/d depending on convention and dialect: own symbols, see _NEAR.
+_AR_CONS = {"ب": "b", "ت": "t", "ث": "T", "ج": "j", "ح": "h", "خ": "x", "د": "d", "ذ": "D", "ر": "r", "ز": "z",
+            "س": "s", "ش": "c", "ص": "s", "ض": "d", "ط": "t", "ظ": "Z", "غ": "g", "ف": "f", "ق": "k", "ك": "k",
             "ل": "l", "م": "m", "ن": "n", "پ": "b", "چ": "c", "گ": "g", "ڤ": "f", "ک": "k"}
 
 
@@ -343,13 +350,15 @@ _VQ = {frozenset("ae"): 0.1, frozenset("ei"): 0.1, frozenset("ou"): 0.1, frozens
 _NEAR = {frozenset("yj"): 0.0, frozenset("Kx"): 0.0, frozenset("Kc"): 0.0, frozenset("Hh"): 0.0,
          frozenset("hx"): 0.5, frozenset("kg"): 0.5, frozenset("jg"): 0.5, frozenset("dz"): 0.5, frozenset("sc"): 0.5,
          frozenset("st"): 0.5, frozenset("bf"): 0.5, frozenset("kx"): 0.6, frozenset("Kk"): 0.5, frozenset("Kh"): 0.5,
-         frozenset("sz"): 0.7, frozenset("td"): 0.8}
+         frozenset("sz"): 0.7, frozenset("td"): 0.8,
+         frozenset("Tt"): 0.0, frozenset("Ts"): 0.1, frozenset("Dd"): 0.0, frozenset("Dz"): 0.1,
+         frozenset("Zz"): 0.0, frozenset("Zd"): 0.1, frozenset("DZ"): 0.5, frozenset("TD"): 0.8}
 # An Arabic vowel letter against a Latin vowel of a given quality.
 _AR_VS_LAT = {
     "V": {"a": 0, "e": 0, "i": 0, "o": 0, "u": 0},
     "Q": {"a": 0, "e": 0, "i": 0, "o": 0, "u": 0},
     "E": {"a": 0, "e": 0, "i": 0.3, "o": 0.3, "u": 0.3},
-    "A": {"a": 0, "e": 0, "o": 0.2, "i": 0.5, "u": 0.5},
+    "A": {"a": 0, "e": 0.45, "o": 0.2, "i": 0.5, "u": 0.5},  # e is a short vowel: Hesham is هشام, Hashem هاشم
     "W": {"u": 0, "o": 0, "a": 0.6, "e": 0.6, "i": 0.6},
     "Y": {"i": 0, "e": 0.2, "a": 0.6, "o": 0.6, "u": 0.6},
     "I": {"i": 0, "e": 0.2, "a": 0.45, "o": 0.6, "u": 0.6},
@@ -396,12 +405,24 @@ def _indel_costs(phon: str, other_arabic: bool) -> list[float]:
     for i, s in enumerate(phon):
         if s in _LAT_SHORT:
             if other_arabic:
-                costs.append(0.0)  # Arabic script does not write short vowels
+                # Arabic script does not write short vowels, but a name-final vowel is written
+                # (Munira منيرة, Rami رامي), so it may not vanish (Munira is not منير)
+                costs.append(0.5 if i == len(phon) - 1 else 0.0)
             else:  # next to another vowel it is a spelling of the same sound more often than a syllable (Saeed/Said)
                 near_vowel = (i and phon[i - 1] in _LAT_V) or (i + 1 < len(phon) and phon[i + 1] in _LAT_V)
                 costs.append(0.3 if near_vowel else 0.6)
         elif s in _LAT_LONG:
-            costs.append(0.5 if other_arabic else 0.7)
+            if other_arabic:
+                # "ou" before another syllable is French for any u (Mounir, Zouheir); in the last
+                # syllable a long vowel must be written in Arabic (Mahmoud is not محمد)
+                later_vowel = any(c in _LAT_V for c in phon[i + 1 :])
+                costs.append(0.25 if later_vowel else 0.5)
+            else:
+                costs.append(0.7)
+        elif s in "yw" and not other_arabic and 0 < i < len(phon) - 1 and phon[i + 1] in _LAT_V and (
+            _QUALITY.get(phon[i - 1], "") in ("ie" if s == "y" else "ou")
+        ):
+            costs.append(0.2)  # a glide after i/u is often not spelled: Bakhtiyar/Bakhtiar, Riyad/Riad
         elif s == "H":
             costs.append(0.0)
         elif s == "V":
@@ -465,12 +486,13 @@ def _allowed(n: int, cross: bool) -> float:
 
 
 # ----------------------------------------------------------------------------------------- tokens
-_SKEL = {"b": "b", "t": "t", "d": "d", "z": "z", "j": "j", "y": "j", "g": "g", "h": "h", "x": "x", "c": "x", "K": "x",
+_SKEL = {"b": "b", "t": "t", "d": "d", "z": "z", "T": "t", "D": "d", "Z": "z", "j": "j", "y": "j", "g": "g", "h": "h", "x": "x", "c": "x", "K": "x",
          "s": "s", "k": "k", "f": "f", "l": "l", "m": "m", "n": "n", "r": "r"}
-_INITIALS = {"b": "bp", "t": "t", "d": "d", "z": "z", "j": "jdg", "y": "yj", "g": "g", "h": "h", "x": "kc", "c": "sc",
+_INITIALS = {"b": "bp", "t": "t", "d": "d", "z": "z", "T": "ts", "D": "dz", "Z": "zd", "j": "jdg", "y": "yj", "g": "g", "h": "h", "x": "kc", "c": "sc",
              "K": "ck", "s": "s", "k": "kqc", "f": "f", "w": "wv", "l": "l", "m": "m", "n": "n", "r": "r"}
 
 
+@lru_cache(maxsize=1 << 16)
 def _skeleton_of(phon: str, drop_medial_j: bool = False) -> str:
     """Consonant classes only.  w and a non-initial y go too: Arabic و/ي cannot say whether they
     are consonants (Anwar) or vowels (Mahmoud), so keeping them would split the scripts apart."""
@@ -544,6 +566,7 @@ _ABD_ARABIC = re.compile(r"^عبد(?:ال)?(?P<tail>.{2,})$")
 _DIN_ARABIC = re.compile(r"^(?P<head>.{2,})الدين$")
 
 
+@lru_cache(maxsize=1 << 16)
 def _clean(word: str) -> tuple[str, bool]:
     """(cleaned word, is Arabic): Arabic letters lightly normalised, or Latin folded to a-z, or digits."""
     if _AR_LETTER.search(word):
@@ -578,82 +601,110 @@ def _tail_part(word: str, arabic: bool) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1 << 16)
+def _initial_token(surface: str) -> _Token:
+    letter = surface[0]
+    if _AR_LETTER.match(letter):
+        sym = _arabic_phon(_light_arabic(letter))[:1]
+        letters = frozenset({"v"}) if sym in _AR_V else _letters_of(sym, "", False) - {"v"}
+        return _Token(surface, transliterate(letter) or letter, (), True, False, True, letters)
+    low = _fold_latin(letter)
+    return _Token(surface, low, (), False, False, True, frozenset({"v" if low in _VOWELS else low}))
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    word: str  # cleaned: Arabic letters lightly normalised, or a-z, or digits
+    arabic: bool
+    norm: str  # for resource lookups (Arabic fully normalised)
+    role: str  # initial | article | sun | patronymic | digits | abd | abu | din | name | empty
+
+
+@lru_cache(maxsize=1 << 16)
+def _word(surface: str) -> _Word:
+    """What one raw word is, decided once per distinct word: names repeat across 100k mentions."""
+    if _INITIAL_RE.match(surface):
+        return _Word(surface, bool(_AR_LETTER.match(surface)), surface, "initial")
+    res = _resources()
+    word, arabic = _clean(surface)
+    norm = normalize_arabic(word) if arabic else word
+    bare = norm[2:] if arabic and norm.startswith("ال") and len(norm) >= 4 else norm
+    if not word:
+        role = "empty"
+    elif norm in res.articles:
+        role = "article"
+    elif norm in res.sun_articles:
+        role = "sun"
+    elif norm in res.patronymic:
+        role = "patronymic"
+    elif word.isdigit():
+        role = "digits"
+    elif norm in res.servant:
+        role = "abd"
+    elif norm in res.kunya or norm in res.kunya_article:
+        role = "abu"
+    elif bare in res.din:
+        role = "din"
+    else:
+        role = "name"
+    return _Word(word, arabic, norm, role)
+
+
+@lru_cache(maxsize=1 << 16)
+def _compound(particle: str, tail: str, tail_arabic: bool) -> tuple[str, str]:
+    """Key and phonetic form of the name after "Abd"/"Abu" (its article already dropped)."""
+    if particle == "abd":
+        key, phon = _tail_part(tail, tail_arabic)
+        if phon.startswith("#"):
+            return key, phon
+        return _tail_part(_strip_article(tail, tail_arabic, 1)[0], tail_arabic)
+    return _plain_part(_strip_article(tail, tail_arabic, 1)[0], tail_arabic)
+
+
+@lru_cache(maxsize=1 << 18)
 def _person_tokens(text: str) -> tuple[_Token, ...]:
     """Tokens of a name with titles already removed: particles folded, articles noted and dropped."""
-    res = _resources()
     raw = [w for w in _SPLIT_RE.split(text) if w and w != "."]
+    info = [_word(w) for w in raw]
     tokens: list[_Token] = []
     pending_article = False
-    i = 0
-    while i < len(raw):
-        surface = raw[i]
-        if _INITIAL_RE.match(surface):
-            letter = surface[0]
-            if _AR_LETTER.match(letter):
-                sym = _arabic_phon(_light_arabic(letter))[:1]
-                letters = _letters_of(sym, "", False) - {"v"} if sym not in _AR_V else frozenset({"v"})
-            else:
-                low = _fold_latin(letter)
-                letters = frozenset({"v" if low in _VOWELS else low})
-            tokens.append(_Token(surface, _fold_latin(letter) if not _AR_LETTER.match(letter) else transliterate(letter) or letter,
-                                 (), _AR_LETTER.match(letter) is not None, False, True, letters))
-            i += 1
-            continue
-        word, arabic = _clean(surface)
-        if not word:
-            i += 1
-            continue
-        norm = normalize_arabic(word) if arabic else word
-        nxt_word = _clean(raw[i + 1])[0] if i + 1 < len(raw) else ""
-        if norm in res.articles or (norm in res.sun_articles and nxt_word.startswith(norm[1:]) and i + 1 < len(raw)):
+    i, n = 0, len(raw)
+    while i < n:
+        w = info[i]
+        role = w.role
+        if role == "initial":
+            tokens.append(_initial_token(raw[i]))
+        elif role == "empty":
+            pass
+        elif role == "article" or (role == "sun" and i + 1 < n and info[i + 1].word.startswith(w.norm[1:])):
             pending_article = True
             i += 1
             continue
-        if norm in res.patronymic and tokens:
-            i += 1
-            continue
-        if word.isdigit():
-            tokens.append(_Token(surface, word, ("#" + word,), False))
-            i += 1
-            continue
-        # "Abd al-Rahman", "Abu Ali", "Abul-Fadl": the particle and the next name are one name
-        if (norm in res.servant or norm in res.kunya or norm in res.kunya_article) and i + 1 < len(raw):
-            particle = "abd" if norm in res.servant else "abu"
+        elif role == "patronymic" and tokens:
+            pass  # "bin Ahmad" is Ahmad as a father's name
+        elif role == "digits":
+            tokens.append(_Token(raw[i], w.word, ("#" + w.word,), False))
+        elif role in ("abd", "abu") and i + 1 < n and info[i + 1].word:
+            # "Abd al-Rahman", "Abu Ali", "Abul-Fadl": the particle and the next name are one name
             j = i + 1
-            tail, tail_ar = _clean(raw[j])
-            tail_norm = normalize_arabic(tail) if tail_ar else tail
-            if tail_norm in res.articles or tail_norm in res.sun_articles:
-                if j + 1 < len(raw):
-                    j += 1
-                    tail, tail_ar = _clean(raw[j])
-            if tail:
-                if particle == "abd":
-                    key, phon = _tail_part(tail, tail_ar)
-                    if not phon.startswith("#"):
-                        tail, _ = _strip_article(tail, tail_ar, 1)
-                        key, phon = _tail_part(tail, tail_ar)
-                else:
-                    tail, _ = _strip_article(tail, tail_ar, 1)
-                    key, phon = _plain_part(tail, tail_ar)
-                tokens.append(_make_token(" ".join(raw[i : j + 1]), [particle, key], ["#" + particle, phon], tail_ar, pending_article))
-                pending_article = False
-                i = j + 1
-                continue
-        bare = norm[2:] if arabic and norm.startswith("ال") and len(norm) >= 4 else norm
-        if bare in res.din and tokens and not tokens[-1].initial and tokens[-1].parts[-1] != "#din":
-            prev = tokens[-1]
-            tokens[-1] = _Token(prev.surface + " " + surface, prev.key + "-din", prev.parts + ("#din",), prev.arabic,
-                                prev.article, False, prev.letters)
+            if info[j].role in ("article", "sun") and j + 1 < n and info[j + 1].word:
+                j += 1
+            key, phon = _compound(role, info[j].word, info[j].arabic)
+            tokens.append(_make_token(" ".join(raw[i : j + 1]), [role, key], ["#" + role, phon], info[j].arabic, pending_article))
             pending_article = False
-            i += 1
+            i = j + 1
             continue
-        token = _single_token(surface, word, arabic, len(tokens), pending_article)
+        elif role == "din" and tokens and not tokens[-1].initial and tokens[-1].parts[-1] != "#din":
+            prev = tokens[-1]  # "Nur ad-Din": one name
+            tokens[-1] = _Token(prev.surface + " " + raw[i], prev.key + "-din", prev.parts + ("#din",), prev.arabic,
+                                prev.article, False, prev.letters)
+        else:
+            tokens.append(_single_token(raw[i], w.word, w.arabic, min(len(tokens), 1), pending_article))
         pending_article = False
-        tokens.append(token)
         i += 1
     return tuple(tokens)
 
 
+@lru_cache(maxsize=1 << 16)
 def _single_token(surface: str, word: str, arabic: bool, position: int, article: bool) -> _Token:
     res = _resources()
     if arabic:
@@ -695,7 +746,7 @@ class _Person:
         return " ".join(t.key for t in self.tokens)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _parse_person(name: str) -> _Person:
     text = _PARENS.sub(" ", name)
     if text.count(",") == 1:
@@ -708,14 +759,14 @@ def _parse_person(name: str) -> _Person:
 
 
 # --------------------------------------------------------------------------------- public keys
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 18)
 def name_key(name: str) -> str:
     """Normalised Latin key: titles gone, Arabic transliterated, articles dropped, compounds joined
     ("Abd al-Rahman" → "abd-rahman"), so equal keys mean the same written name."""
     return _parse_person(name).key
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 18)
 def skeleton(name: str) -> str:
     """Consonant-class skeleton per token, the same for "Anwar Raslan" and "أنور رسلان" ("nr rsln")."""
     return " ".join(t.key if t.initial else t.skel for t in _parse_person(name).tokens)
@@ -738,17 +789,20 @@ def blocking_keys(name: str) -> set[str]:
     return set(_blocking_keys(name))
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 18)
 def _blocking_keys(name: str) -> frozenset[str]:
     keys: set[str] = set()
-    fac = _parse_facility(name)
-    if fac.number or fac.types or fac.canon:
+    if _looks_like_facility(name):
+        fac = _parse_facility(name)
         if fac.number:
             keys.add("num:" + fac.number)
         for t in fac.tokens:
             keys.update("n:" + s[:5] for s in _skel_variants(t) if s)
         if not fac.number and not fac.tokens and fac.canon:
             keys.add("org:" + "+".join(sorted(fac.canon)))
+        known = _gazetteer_id(name)
+        if known:
+            keys.add("gaz:" + known)  # Branch 251 and al-Khatib Branch share no spelling
         return frozenset(keys)
     tokens = _parse_person(name).tokens
     if not tokens:
@@ -765,11 +819,29 @@ def _blocking_keys(name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+_ALT_READING = str.maketrans({"T": "s", "D": "z", "Z": "d"})
+
+
+def _looks_like_facility(name: str) -> bool:
+    """A digit or a facility word (Branch, سجن, Militär...): cheaper than parsing it as one."""
+    if any(c.isdigit() for c in name):
+        return True
+    vocabulary = _resources().fac_vocabulary
+    for w in _SPLIT_RE.split(name):
+        if w:
+            n = _word_norm(w)
+            if n in vocabulary or (n.startswith("ال") and n[2:] in vocabulary):
+                return True
+    return False
+
+
 def _skel_variants(token: _Token) -> set[str]:
     if token.initial:
         return set()
     phon = "".join(_latin_phon(p[1:]) if p.startswith("#") and not p[1:].isdigit() else p.lstrip("#") for p in token.parts)
     variants = {_skeleton_of(phon)}
+    if token.arabic and any(c in phon for c in "TDZ"):  # ذ as z (Mouaz), ث as s (Osman)
+        variants.add(_skeleton_of(phon.translate(_ALT_READING)))
     if not token.arabic and "j" in phon[1:]:
         variants.add(_skeleton_of(phon, drop_medial_j=True))  # German j for ي: Sednaja, Ejad
     return variants
@@ -931,7 +1003,7 @@ def _parse_facility(name: str) -> _Facility:
     pending_article = False
     i = 0
     while i < len(words):
-        for phrase, canons in res.fac_phrases:
+        for phrase, canons in res.fac_phrases.get(normed[i], ()):
             if tuple(normed[i : i + len(phrase)]) == phrase:
                 canon.update(canons)
                 i += len(phrase)
