@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import resource
 import shutil
@@ -142,3 +143,78 @@ def bench_ingest(sizes: tuple[int, ...] = (100, 400), ocr_pages: int = 8) -> dic
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return report
+
+
+# --- cross-reference ------------------------------------------------------------------------------
+_GIVEN = ["Mohammed", "Muhammad", "Ahmad", "Ahmed", "Khaled", "Khalid", "Youssef", "Yusuf", "Omar", "Umar", "Hussein", "Husain",
+          "Mahmoud", "Mahmud", "Ali", "Hassan", "Samir", "Samer", "Tariq", "Tarek", "Jamil", "Djamil", "Karim", "Nabil", "Walid",
+          "محمد", "أحمد", "خالد", "يوسف", "عمر", "حسين", "محمود", "علي", "حسن", "سمير", "طارق", "جميل", "كريم", "نبيل", "وليد"]
+_FAMILY = ["al-Hamwi", "Haddad", "Mansour", "Nassar", "Barakat", "Darwish", "Sabbagh", "al-Ali", "Khoury", "Saleh", "Hamdan",
+           "Qassem", "Kassem", "al-Masri", "Ibrahim", "Abbas", "Younes", "Issa", "Hijazi", "Shami",
+           "الحموي", "حداد", "منصور", "نصار", "بركات", "درويش", "الصباغ", "العلي", "خوري", "صالح", "حمدان", "قاسم", "المصري", "إبراهيم"]
+
+
+_SYLLABLES = ["ab", "bar", "dar", "far", "ha", "jal", "kas", "lu", "man", "nas", "qad", "ra", "sab", "tah", "wa", "zak",
+              "bak", "dib", "ghaz", "hil", "mu", "rif", "sal", "tam", "yas", "zu", "kar", "nab", "shar", "kha"]
+
+
+def _family(rng) -> str:
+    """Mostly invented family names (about 27,000 possible), some from the common list."""
+    if rng.random() < 0.3:
+        return rng.choice(_FAMILY)
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 3)))).capitalize()
+
+
+def _synthetic_mentions(records, count: int, seed: int = 7) -> None:
+    import random
+
+    from ingest.model import LegalMeta, Page, Passage, SourceDocument
+    from pipelines.entities.enrich import TAGGER_VERSION
+
+    rng = random.Random(seed)
+    per_doc, per_passage = 500, 5
+    for d in range(max(1, count // per_doc)):
+        doc_id = hashlib.sha256(f"bench-{d}".encode()).hexdigest()
+        passages = [Passage(doc_id, 1, s, str(s + 1), 0, 10, "synthetic", "en") for s in range(per_doc // per_passage)]
+        document = SourceDocument(doc_id, f"/bench/{d}.txt", f"{d}.txt", "text/plain",
+                                  LegalMeta(case_number=f"1 StE {d % 40}/19"), [Page(1, "synthetic")], passages)
+        rows = []
+        for passage in passages:
+            for k in range(per_passage):
+                name = f"{rng.choice(_GIVEN)} {_family(rng)}"
+                rows.append((passage.passage_id, doc_id, k * 20, k * 20 + len(name), name, "PERSON", "model", None,
+                             "person:" + name.casefold(), "unknown", None, None, 0.0, None))
+        records.put_document(document, "bench", None, rows, TAGGER_VERSION)
+
+
+def bench_xref(mentions: int = 100_000) -> dict:
+    """Cross-reference over N mentions (blocking) next to all-pairs matching timed on a sample."""
+    import random
+
+    from pipelines import crossref
+    from pipelines.entities import names
+    from pipelines.stores.record import RecordStore
+
+    root = Path(tempfile.mkdtemp(prefix="dalil-xref-"))
+    try:
+        records = RecordStore(root / "records.sqlite3")
+        _synthetic_mentions(records, mentions)
+        started = time.perf_counter()
+        stats = crossref.build(records)
+        elapsed = time.perf_counter() - started
+        keys = [r[0] for r in records.query("SELECT DISTINCT text FROM mentions")]
+        sample = random.Random(1).sample(keys, min(300, len(keys)))
+        t0 = time.perf_counter()
+        for i, a in enumerate(sample):
+            for b in sample[i + 1 :]:
+                names.match_names(a, b)
+        pair_cost = (time.perf_counter() - t0) / max(1, len(sample) * (len(sample) - 1) // 2)
+        all_pairs = pair_cost * len(keys) * (len(keys) - 1) / 2
+        report = {"mentions": mentions, "distinct_names": len(keys), "entities": stats["entities"], "links": stats["links"],
+                  "blocking_seconds": round(elapsed, 2), "all_pairs_estimate_seconds": round(all_pairs, 1)}
+        print(f"cross-reference of {mentions:,} mentions ({len(keys):,} distinct names): {elapsed:.2f} s with blocking keys "
+              f"→ {stats['entities']:,} entities | all-pairs matching of the same names, estimated from a timed sample: "
+              f"{all_pairs:,.0f} s", flush=True)
+        return report
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

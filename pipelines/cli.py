@@ -6,6 +6,7 @@ JSON output (--json) is a stable contract, documented in docs/CLI.md.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -269,6 +270,10 @@ def cmd_bench(args) -> int:
 
         sizes = tuple(int(x) for x in args.pages.split(","))
         report = bench_ingest(sizes, ocr_pages=args.ocr_pages)
+    elif args.what == "xref":
+        from pipelines.bench import bench_xref
+
+        report = bench_xref(args.mentions)
     else:
         print(f"dalil bench: unknown benchmark {args.what!r}", file=sys.stderr)
         return 2
@@ -362,6 +367,58 @@ def cmd_merge(args, decision: str = "merge") -> int:
     return 0
 
 
+def cmd_names(args) -> int:
+    from dataclasses import asdict
+
+    from pipelines.batch_names import read_names, search_names
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"dalil names: no such file {args.file!r}", file=sys.stderr)
+        return 2
+    queries = read_names(path)
+    results = search_names(_workspace(args).records, queries)
+    if args.json:
+        _print_json([asdict(r) for r in results])
+        return 0
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["query", "entity_id", "entity", "type", "matched_alias", "score", "rule", "citation", "passage"])
+        for r in results:
+            for h in r.hits:
+                for p in h.passages or [None]:
+                    writer.writerow([r.query, h.entity_id, h.canonical, h.label.lower(), h.matched_alias, h.score, h.rule,
+                                     p.citation if p else "", p.text if p else ""])
+            if not r.hits:
+                writer.writerow([r.query, "", "", "", "", "", "", "", ""])
+        return 0
+    found = sum(1 for r in results if r.hits)
+    print(f"{len(results)} names, {found} with matches")
+    for r in results:
+        if not r.hits:
+            print(f"\n{r.query}: no match")
+            continue
+        print(f"\n{r.query}:")
+        for h in r.hits:
+            print(f"  {h.score:.2f}  {h.canonical} ({h.label.lower()}, {h.entity_id}) via '{h.matched_alias}' [{h.rule}]")
+            for p in h.passages:
+                print(f"        {p.citation}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from pipelines import export
+
+    records = _workspace(args).records
+    text = {"ftm": export.to_ftm, "json": export.to_json, "csv": export.to_csv}[args.format](records)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.format} export to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_xref(args) -> int:
     import time as _time
 
@@ -371,6 +428,12 @@ def cmd_xref(args) -> int:
     stats = crossref.build(_workspace(args).records)
     print(f"{stats['keys']} names → {stats['entities']} entities via {stats['links']} links in {_time.perf_counter() - started:.2f} s")
     return 0
+
+
+def cmd_eval_names(args) -> int:
+    from pipelines.entities.name_eval import main as name_eval_main
+
+    return name_eval_main([args.gold])
 
 
 def cmd_reindex(args) -> int:
@@ -486,7 +549,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval_ner)
 
     p = sub.add_parser("bench", help="benchmarks that print figures next to a baseline measured in the same run")
-    p.add_argument("what", choices=["ingest"], help="ingest: born-digital and OCR throughput, peak memory")
+    p.add_argument("what", choices=["ingest", "xref"], help="ingest: born-digital and OCR throughput, peak memory; xref: cross-reference speed")
+    p.add_argument("--mentions", type=int, default=100_000, help="xref: synthetic mentions (default: %(default)s)")
     p.add_argument("--pages", default="100,400", help="corpus sizes in pages, comma-separated (default: %(default)s)")
     p.add_argument("--ocr-pages", type=int, default=8, help="page images for the OCR comparison (default: %(default)s)")
     p.add_argument("--json", action="store_true")
@@ -514,8 +578,24 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--user", default=os.environ.get("USER", "local-admin"))
         p.set_defaults(func=(lambda a, v=verb: cmd_merge(a, "merge" if v == "merge" else "split")))
 
+    p = sub.add_parser("names", parents=[common], help="match a CSV list of names (any script) against every known name")
+    p.add_argument("file", metavar="FILE.csv", help="a column 'name' (or the first column) holds the names")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument("--csv", action="store_true", help="one row per match and passage")
+    p.set_defaults(func=cmd_names)
+
+    p = sub.add_parser("export", parents=[common], help="export entities and mentions as FollowTheMoney, JSON or CSV")
+    p.add_argument("--format", choices=["ftm", "json", "csv"], default="ftm", help="ftm: JSON lines for Aleph/OpenSanctions tools (default)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("xref", parents=[common], help="rebuild cross-references between names (runs after every ingest)")
     p.set_defaults(func=cmd_xref)
+
+    p = sub.add_parser("eval-names", help="precision/recall of name matching on a gold set of name pairs")
+    p.add_argument("gold", nargs="?", default=str(Path(__file__).resolve().parent.parent / "corpora" / "resources" / "name_pairs_gold.tsv"))
+    p.set_defaults(func=cmd_eval_names)
 
     p = sub.add_parser("reindex", parents=[common], help="rebuild the search index from the record store")
     p.set_defaults(func=cmd_reindex)

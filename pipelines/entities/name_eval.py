@@ -30,8 +30,14 @@ rule links them (the gazetteer does).
 * A lone family name ("Raslan") against a full name is labelled different without same_case: the
   mention alone cannot say which Raslan is meant.
 
+The rows from "Tawfiq Younis" on (57 pairs) were added after the matcher had been tuned on the
+rows above, as a held-out check.  On their first run they gave precision 1.0 and recall 0.89: four
+misses (Bakhtiar/Bakhtiyar, Ghazale/Ghazaleh, Mounir/منير, Mouaz/معاذ).  The general rules behind them
+were then fixed (an unspelled glide y, final -e as ة, French "ou" before another syllable, ذ read as
+z); their labels were not changed.
+
 Samir/Samer is a known miss: unvocalised سمير/سامر differ only in vowel length, which Latin spellings
-rarely mark.  The errors list printed below names every such pair.
+rarely mark.  ``main`` prints every wrong decision with its explanation.
 """
 
 from __future__ import annotations
@@ -67,7 +73,8 @@ def evaluate(gold_path: str | Path, *, use_gazetteer: bool = True) -> dict:
         rules: Counter[str] = Counter()
         for row in rows:
             gold = row["same"].strip() == "1"
-            result = names.match_names(row["a"], row["b"], kind=row["kind"].strip(), same_case=row["same_case"].strip() == "1")
+            same_case = row["same_case"].strip() == "1"
+            result = names.match_names(row["a"], row["b"], kind=row["kind"].strip(), same_case=same_case)
             rules[result.rule] += 1
             if result.same and gold:
                 tp += 1
@@ -103,20 +110,19 @@ def main(argv: list[str] | None = None) -> int:
     runs = [("rules + gazetteer", True), ("rules only", False)]
     if args.no_gazetteer:
         runs = runs[1:]
-    result = {}
+    results = [(label, evaluate(args.gold, use_gazetteer=flag)) for label, flag in runs]
     print(f"{'setting':<20} {'pairs':>5} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4} {'prec':>6} {'recall':>6} {'F1':>6}")
-    for label, flag in runs:
-        result = evaluate(args.gold, use_gazetteer=flag)
-        print(f"{label:<20} {result['pairs']:>5} {result['tp']:>4} {result['fp']:>4} {result['fn']:>4} {result['tn']:>4}"
-              f" {result['precision']:>6.3f} {result['recall']:>6.3f} {result['f1']:>6.3f}")
-    first = evaluate(args.gold, use_gazetteer=runs[0][1])
-    print(f"\nrules fired ({runs[0][0]}): " + ", ".join(f"{k} {v}" for k, v in first["rules"].items()))
-    for label, flag in runs:
-        errs = evaluate(args.gold, use_gazetteer=flag)["errors"]
-        print(f"\nerrors ({label}): {len(errs)}")
-        for e in errs:
+    for label, r in results:
+        print(f"{label:<20} {r['pairs']:>5} {r['tp']:>4} {r['fp']:>4} {r['fn']:>4} {r['tn']:>4}"
+              f" {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f}")
+    label, first = results[0]
+    print(f"\nrules fired ({label}): " + ", ".join(f"{k} {v}" for k, v in first["rules"].items()))
+    for label, r in results:
+        print(f"\nerrors ({label}): {len(r['errors'])}")
+        for e in r["errors"]:
             kind = "FP" if e["predicted"] else "FN"
-            print(f"  {kind} {e['a']!r} vs {e['b']!r} [{e['kind']}, same_case={int(e['same_case'])}] {e['rule']} {e['score']:.2f}")
+            where = f"[{e['kind']}, same_case={int(e['same_case'])}]"
+            print(f"  {kind} {e['a']!r} vs {e['b']!r} {where} {e['rule']} {e['score']:.2f}")
             print(f"     {e['explanation']}")
     return 0
 

@@ -68,9 +68,11 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _NOT_AR = re.compile(f"[^{_AR_LETTERS}]")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _NOT_AZ = re.compile(r"[^a-z]")
+_NOT_DIGIT = re.compile(r"\D")
 # Macrons mark long vowels; keeping them as doubled letters lets "Ṣaydnāyā" keep that information.
 _LATIN_SPECIAL = str.maketrans(
-    {"ß": "ss", "ā": "aa", "ī": "ii", "ū": "uu", "ē": "ee", "ō": "oo", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i",
+    {"ß": "ss", "ā": "aa", "ī": "ii", "ū": "uu", "ē": "ee", "ō": "oo", "æ": "ae", "ø": "o", "đ": "d", "ł": "l",
+     "ı": "i",
      "’": "", "'": "", "ʿ": "", "ʾ": "", "`": "", "‘": "", "´": "", "ʼ": ""}
 )
 
@@ -124,10 +126,14 @@ def _word_norm(word: str) -> str:
     return _NOT_AZ.sub("", _fold_latin(word))
 
 
+_DETERMINERS = frozenset({"the", "der", "die", "des", "dem", "den", "le", "la"})
+
+
 @dataclass(frozen=True)
 class _Resources:
     titles: dict[tuple[str, ...], str]
     title_len: int
+    title_starts: frozenset[str]  # first words of titles, for a quick "no title here"
     articles: frozenset[str]
     sun_articles: frozenset[str]
     kunya: frozenset[str]
@@ -169,6 +175,7 @@ def _resources() -> _Resources:
     return _Resources(
         titles=titles,
         title_len=max(len(k) for k in titles),
+        title_starts=frozenset(k[0] for k in titles) | _DETERMINERS,
         articles=part["article"],
         sun_articles=part["sun_article"],
         kunya=part["kunya"],
@@ -190,7 +197,6 @@ def _resources() -> _Resources:
 
 
 # ------------------------------------------------------------------------------------------ titles
-_DETERMINERS = frozenset({"the", "der", "die", "des", "dem", "den", "le", "la"})
 
 
 def strip_titles(name: str) -> tuple[str, list[str]]:
@@ -201,6 +207,8 @@ def strip_titles(name: str) -> tuple[str, list[str]]:
     """
     res = _resources()
     words = name.split()
+    if not words or _word_norm(words[0]) not in res.title_starts:
+        return " ".join(words), []
     normed = [_word_norm(w) for w in words[: res.title_len * 3 + 1]]
     found: list[str] = []
     # "des Obersten Anwar R.": a determiner is dropped only when a title follows it
@@ -222,7 +230,7 @@ def strip_titles(name: str) -> tuple[str, list[str]]:
 
 # ------------------------------------------------------------------------------ phonetic symbols
 _VOWELS = frozenset("aeiou")
-_LAT_SHORT = frozenset("aeiou")
+_LAT_SHORT = _VOWELS
 _LAT_LONG = frozenset("āīū")
 _LAT_V = _LAT_SHORT | _LAT_LONG
 _AR_V = frozenset("VAWYIMQE")
@@ -486,9 +494,11 @@ def _allowed(n: int, cross: bool) -> float:
 
 
 # ----------------------------------------------------------------------------------------- tokens
-_SKEL = {"b": "b", "t": "t", "d": "d", "z": "z", "T": "t", "D": "d", "Z": "z", "j": "j", "y": "j", "g": "g", "h": "h", "x": "x", "c": "x", "K": "x",
+_SKEL = {"b": "b", "t": "t", "d": "d", "z": "z", "T": "t", "D": "d", "Z": "z", "j": "j", "y": "j", "g": "g", "h": "h",
+         "x": "x", "c": "x", "K": "x",
          "s": "s", "k": "k", "f": "f", "l": "l", "m": "m", "n": "n", "r": "r"}
-_INITIALS = {"b": "bp", "t": "t", "d": "d", "z": "z", "T": "ts", "D": "dz", "Z": "zd", "j": "jdg", "y": "yj", "g": "g", "h": "h", "x": "kc", "c": "sc",
+_INITIALS = {"b": "bp", "t": "t", "d": "d", "z": "z", "T": "ts", "D": "dz", "Z": "zd", "j": "jdg", "y": "yj", "g": "g",
+             "h": "h", "x": "kc", "c": "sc",
              "K": "ck", "s": "s", "k": "kqc", "f": "f", "w": "wv", "l": "l", "m": "m", "n": "n", "r": "r"}
 
 
@@ -522,11 +532,16 @@ class _Token:
 
     @property
     def phon(self) -> str:
-        return "".join(p[1:] if p.startswith("#") else p for p in self.parts)
+        """Phonetic form of the whole token; fixed particles read as their Latin spelling, numbers as digits."""
+        return "".join(_fixed_phon(p[1:]) if p.startswith("#") else p for p in self.parts)
 
     @property
     def skel(self) -> str:
-        return _skeleton_of("".join(_latin_phon(p[1:]) if p.startswith("#") else p for p in self.parts))
+        return self.key if self.initial else _skeleton_of(self.phon)
+
+
+def _fixed_phon(text: str) -> str:
+    return text if text.isdigit() else _latin_phon(text)
 
 
 def _letters_of(first_symbol: str, first_letter: str, article: bool) -> frozenset[str]:
@@ -555,7 +570,8 @@ def _make_token(surface: str, keys: list[str], parts: list[str], arabic: bool, a
     else:
         first_sym = first[:1]
         first_letter = "" if arabic else keys[0][:1]
-    return _Token(surface, "-".join(keys), tuple(parts), arabic, article, False, _letters_of(first_sym, first_letter, article))
+    letters = _letters_of(first_sym, first_letter, article)
+    return _Token(surface, "-".join(keys), tuple(parts), arabic, article, False, letters)
 
 
 _INITIAL_RE = re.compile(r"^[^\W\d_]\.?$")
@@ -571,7 +587,7 @@ def _clean(word: str) -> tuple[str, bool]:
     """(cleaned word, is Arabic): Arabic letters lightly normalised, or Latin folded to a-z, or digits."""
     if _AR_LETTER.search(word):
         return _NOT_AR.sub("", _light_arabic(word)), True
-    digits = re.sub(r"\D", "", _light_arabic(word))
+    digits = _NOT_DIGIT.sub("", _light_arabic(word))
     if digits and not _LATIN_LETTER.search(word):
         return digits, False
     return _NOT_AZ.sub("", _fold_latin(word)), False
@@ -689,7 +705,8 @@ def _person_tokens(text: str) -> tuple[_Token, ...]:
             if info[j].role in ("article", "sun") and j + 1 < n and info[j + 1].word:
                 j += 1
             key, phon = _compound(role, info[j].word, info[j].arabic)
-            tokens.append(_make_token(" ".join(raw[i : j + 1]), [role, key], ["#" + role, phon], info[j].arabic, pending_article))
+            surface = " ".join(raw[i : j + 1])
+            tokens.append(_make_token(surface, [role, key], ["#" + role, phon], info[j].arabic, pending_article))
             pending_article = False
             i = j + 1
             continue
@@ -748,8 +765,8 @@ class _Person:
 
 @lru_cache(maxsize=1 << 18)
 def _parse_person(name: str) -> _Person:
-    text = _PARENS.sub(" ", name)
-    if text.count(",") == 1:
+    text = _PARENS.sub(" ", name) if "(" in name or "[" in name else name
+    if "," in text and text.count(",") == 1:
         # "Raslan, Anwar": the inverted form of registers and indexes
         family, given = (p.strip() for p in text.split(","))
         if family and given and len(family.split()) <= 3:
@@ -769,7 +786,7 @@ def name_key(name: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def skeleton(name: str) -> str:
     """Consonant-class skeleton per token, the same for "Anwar Raslan" and "أنور رسلان" ("nr rsln")."""
-    return " ".join(t.key if t.initial else t.skel for t in _parse_person(name).tokens)
+    return _skeleton_of_tokens(_parse_person(name).tokens)
 
 
 _DIGITS_RE = re.compile(r"(?<!\d)(\d+)(?!\d)")
@@ -838,7 +855,7 @@ def _looks_like_facility(name: str) -> bool:
 def _skel_variants(token: _Token) -> set[str]:
     if token.initial:
         return set()
-    phon = "".join(_latin_phon(p[1:]) if p.startswith("#") and not p[1:].isdigit() else p.lstrip("#") for p in token.parts)
+    phon = token.phon
     variants = {_skeleton_of(phon)}
     if token.arabic and any(c in phon for c in "TDZ"):  # ذ as z (Mouaz), ث as s (Osman)
         variants.add(_skeleton_of(phon.translate(_ALT_READING)))
@@ -877,11 +894,12 @@ def _compare_tokens(x: _Token, y: _Token) -> _TokenCmp:
                 return _TokenCmp(False, 0.0, 9.9, False, cross, f"'{x.key}'≠'{y.key}' (particle)")
             continue
         allowed = _allowed(max(_consonants(p), _consonants(q)), cross)
-        # cheap C-level rejection first: every skeleton edit costs at least half a point in the DP
-        if Levenshtein.distance(_skeleton_of(p), _skeleton_of(q), score_cutoff=3) > 2:
-            cost = 9.9
-        else:
-            cost = _phon_cost(p, x.arabic, q, y.arabic)
+        # Cheap C-level rejection before the Python DP: three consonant edits cost more than any
+        # accepted difference (only German medial j and ذ/ث/ظ readings differ in skeleton for free).
+        sk_p, sk_q = _skeleton_of(p), _skeleton_of(q)
+        if Levenshtein.distance(sk_p, sk_q, score_cutoff=3) > 2:
+            return _TokenCmp(False, 0.0, 9.9, False, cross, f"'{x.key}'≠'{y.key}' (skeletons {sk_p}/{sk_q})")
+        cost = _phon_cost(p, x.arabic, q, y.arabic)
         total += cost
         scores.append(max(0.0, 1.0 - cost / (2 * allowed)))
         if cost > allowed:
@@ -926,7 +944,7 @@ def _match_persons(a: str, b: str, same_case: bool) -> NameMatch:
             return NameMatch(True, 0.97, "title-only-differs", head + titles)
         return NameMatch(True, 1.0, "exact-key", head)
     if len(ta) == 1 or len(tb) == 1:
-        if len(ta) == len(tb):
+        if len(ta) == len(tb) and not (ta[0].initial or tb[0].initial):  # a lone "R." names nobody
             c = _compare_tokens(ta[0], tb[0])
             return _decide([("name", c)], head, same_case, pa, pb)
         single, full = (ta[0], tb) if len(ta) == 1 else (tb[0], ta)
@@ -934,7 +952,8 @@ def _match_persons(a: str, b: str, same_case: bool) -> NameMatch:
         if c.ok and same_case and not single.initial:
             return NameMatch(True, _cap(0.6 * c.score, True), "family-name-same-case",
                              head + f"; family only: {c.note}, same case")
-        why = "a lone family name needs same_case" if c.ok else c.note
+        why = "a lone initial names nobody" if single.initial or (full[-1].initial and len(full) == 1) else (
+            "a lone family name needs same_case" if c.ok else c.note)
         return NameMatch(False, _cap(0.4 * c.score, False), "no-match:partial-name", head + f"; {why}")
     given = _compare_tokens(ta[0], tb[0])
     family = _compare_tokens(ta[-1], tb[-1])
@@ -957,7 +976,7 @@ def _decide(checks: list[tuple[str, _TokenCmp]], head: str, same_case: bool, pa:
         if not c.ok:
             rule = "no-match:initial" if c.initial else f"no-match:{role}-name" if role != "name" else "no-match:name"
             return NameMatch(False, _cap(score * 0.6, False), rule, f"{head}; {notes}")
-    skel_a, skel_b = skeleton_of_tokens(pa.tokens), skeleton_of_tokens(pb.tokens)
+    skel_a, skel_b = _skeleton_of_tokens(pa.tokens), _skeleton_of_tokens(pb.tokens)
     fuzzy = fuzz.ratio(skel_a, skel_b) / 100
     detail = f"{head}; {notes}; skeleton {skel_a} / {skel_b} ({fuzzy:.2f})"
     if any(c.initial for _, c in checks):
@@ -973,8 +992,8 @@ def _decide(checks: list[tuple[str, _TokenCmp]], head: str, same_case: bool, pa:
     return NameMatch(True, final, "skeleton+fuzzy", detail)
 
 
-def skeleton_of_tokens(tokens: tuple[_Token, ...]) -> str:
-    return " ".join(t.key if t.initial else t.skel for t in tokens)
+def _skeleton_of_tokens(tokens: tuple[_Token, ...]) -> str:
+    return " ".join(t.skel for t in tokens)
 
 
 # ---------------------------------------------------------------------- facilities, organisations
