@@ -12,6 +12,7 @@ take seconds.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -64,10 +65,16 @@ class KeyInfo:
     names: Counter = field(default_factory=Counter)
     cases: set = field(default_factory=set)
     gazetteer_id: str | None = None
+    _name: str | None = None
 
     @property
     def name(self) -> str:
-        return self.names.most_common(1)[0][0]
+        if self._name is None:
+            self._name = self.names.most_common(1)[0][0]
+        return self._name
+
+
+_INITIALLED = re.compile(r"(?:^|\s)\w\.?$")
 
 
 @dataclass(frozen=True)
@@ -147,11 +154,17 @@ def candidate_links(infos: dict[str, KeyInfo]) -> list[Link]:
             blocks[(kind, block)].append(info.key)
     seen: set[tuple[str, str]] = set()
     links = []
-    for (kind, _), keys in blocks.items():
+    for (kind, block), keys in blocks.items():
         if len(keys) > 200:
             continue  # a block this big is a too-common key ("mohammed"); its pairs come from other blocks
+        # Given-name blocks ("g:") exist to find anonymised forms ("Anwar R."); full names meet
+        # again in their family-name block, so only pairs with an initialled name are compared here.
+        initial_only = block.startswith("g:")
         for i, a in enumerate(keys):
+            a_initialled = bool(_INITIALLED.search(infos[a].name))
             for b in keys[i + 1 :]:
+                if initial_only and not (a_initialled or _INITIALLED.search(infos[b].name)):
+                    continue
                 pair = (a, b) if a < b else (b, a)
                 if pair in seen:
                     continue
