@@ -15,7 +15,9 @@ from haystack.document_stores.types import DuplicatePolicy
 
 from pipelines.components.entity_tagger import TAGGER_VERSION, EntityTagger
 from pipelines.components.passages import PassagesToDocuments
+from pipelines.embedding import dense_enabled, embed
 from pipelines.entities.enrich import mention_rows
+from pipelines.stores.vectors import VectorStore
 from pipelines.entities.mention import Mention
 from pipelines.stores.record import RecordStore
 from pipelines.stores.tantivy_store import TantivyDocumentStore
@@ -56,6 +58,8 @@ def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs:
             include_outputs_from={"tagger"},
         )
         _save_mentions(records, result["tagger"]["documents"], known)
+        if dense_enabled():
+            _embed_missing(records, passages)
         store.commit()
         records.mark_indexed(batch)
         done += len(batch)
@@ -69,6 +73,16 @@ def reindex(records: RecordStore, store: TantivyDocumentStore, progress: Callabl
     store.commit()
     records.mark_all_unindexed()
     return index_pending(records, store, progress=progress)
+
+
+def _embed_missing(records: RecordStore, passages) -> None:
+    """Embeddings are computed once per passage and kept in the record store."""
+    vectors = VectorStore(records)
+    texts = {p.passage_id: p.text for p in passages}
+    missing = vectors.missing(list(texts))
+    for start in range(0, len(missing), 256):
+        chunk = missing[start : start + 256]
+        vectors.put(chunk, embed([texts[p] for p in chunk]))
 
 
 def _stored_mentions(records: RecordStore, doc_id: str) -> dict[str, list[Mention]]:

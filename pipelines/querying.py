@@ -8,7 +8,11 @@ from typing import Any
 from haystack import Pipeline
 
 from pipelines.citations import Citation, citation_style, format_citation
+from haystack.components.joiners import DocumentJoiner
+
+from pipelines.components.dense_retriever import DenseRetriever
 from pipelines.components.retriever import BM25Retriever
+from pipelines.stores.vectors import VectorStore
 from pipelines.highlight import match_spans, snippet
 from pipelines.expansion import Expansion, expand
 from pipelines.query_language import detect_query_language
@@ -59,9 +63,15 @@ class SearchResults:
     expansions: list[Expansion] = field(default_factory=list)
 
 
-def build_query_pipeline(store: TantivyDocumentStore) -> Pipeline:
+def build_query_pipeline(store: TantivyDocumentStore, vectors: VectorStore | None = None) -> Pipeline:
+    """BM25 alone, or BM25 and dense retrieval fused by reciprocal rank (Haystack's DocumentJoiner)."""
     pipeline = Pipeline()
     pipeline.add_component("retriever", BM25Retriever(store))
+    if vectors is not None:
+        pipeline.add_component("dense", DenseRetriever(vectors, store))
+        pipeline.add_component("fusion", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
+        pipeline.connect("retriever.documents", "fusion.documents")
+        pipeline.connect("dense.documents", "fusion.documents")
     return pipeline
 
 
@@ -93,6 +103,8 @@ class Searcher:
         self.records = records
         self.store = store
         self.pipeline = build_query_pipeline(store)
+        self.vectors = VectorStore(records)
+        self.hybrid_pipeline = build_query_pipeline(store, self.vectors)
         self._docs: dict[str, DocumentRow | None] = {}
 
     def _document(self, doc_id: str) -> DocumentRow | None:
@@ -114,7 +126,11 @@ class Searcher:
         offset: int = 0,
         with_facets: bool = False,
         expand_query: bool = True,
+        dense: bool = True,
+        like_passage: str | None = None,
     ) -> SearchResults:
+        """Search passages. `dense` fuses embedding retrieval with BM25 when embeddings exist;
+        `like_passage` (a passage id) finds passages like that one ("more like this")."""
         extra = []
         for key, value in (("lang", lang), ("court", court), ("case_number", case), ("doc_type", doc_type), ("entity", entity), ("role", role)):
             if value:
@@ -129,11 +145,22 @@ class Searcher:
         expansions = expand(free_text, query_lang) if expand_query and free_text else []
         query = _with_expansions(query, expansions)
         filters = _and([self._resolve_entity_filter(f) for f in query.filters])
-        result = self.pipeline.run({"retriever": {"query": query, "filters": filters, "top_k": limit, "offset": offset}})
-        documents = result["retriever"]["documents"]
+        use_dense = (like_passage is not None or (dense and not query.is_precise)) and self.vectors.count() > 0
+        if use_dense:
+            window = offset + limit
+            result = self.hybrid_pipeline.run({
+                "retriever": {"query": query, "filters": filters, "top_k": max(window, 50)},
+                "dense": {"text": free_text, "filters": filters, "top_k": max(window, 50), "like_passage": like_passage},
+            }, include_outputs_from={"retriever"})
+            documents = result["fusion"]["documents"][offset:window]
+            total = max(result["retriever"]["total"], len(result["fusion"]["documents"]))
+        else:
+            result = self.pipeline.run({"retriever": {"query": query, "filters": filters, "top_k": limit, "offset": offset}})
+            documents = result["retriever"]["documents"]
+            total = result["retriever"]["total"]
         hits = [self._hit(offset + i + 1, d, query) for i, d in enumerate(documents)]
         facets = self.store.facets(query, filters) if with_facets else {}
-        return SearchResults(text, result["retriever"]["total"], [h for h in hits if h], offset, facets, query_lang, expansions)
+        return SearchResults(text, total, [h for h in hits if h], offset, facets, query_lang, expansions)
 
     def entity_keys(self, name: str) -> list[str]:
         """Index keys for what a user typed after entity: (an entity id, or a name in any script).

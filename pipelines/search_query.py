@@ -56,6 +56,18 @@ class SearchQuery:
         return {t for c in self.clauses if c.occur != "must_not" for w in c.words for t in w}
 
     @property
+    def is_precise(self) -> bool:
+        """Phrases, required/excluded words and case numbers ask for exact matches, not similar meaning."""
+        for clause in self.clauses:
+            if clause.boost != 1.0:
+                continue  # an expansion added by Dalil, not the user's own wording
+            if clause.phrase and '"' in self.text or clause.occur != "should":
+                return True
+            if any(t.startswith(("case:", "ecli:")) for w in clause.words for t in w):
+                return True
+        return False
+
+    @property
     def is_empty(self) -> bool:
         return not any(c.occur != "must_not" for c in self.clauses) and not self.filters
 

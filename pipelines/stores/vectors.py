@@ -1,0 +1,68 @@
+"""Dense vectors of passages: kept in the record store (so reindex never re-embeds) and searched
+in memory as one float16 matrix, loaded on first use and refreshed when the count changes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipelines.embedding import DIMENSIONS, MODEL
+from pipelines.stores.record import RecordStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS embeddings (
+    passage_id TEXT PRIMARY KEY REFERENCES passages(passage_id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+"""
+
+
+class VectorStore:
+    def __init__(self, records: RecordStore):
+        self.records = records
+        records._conn.executescript(SCHEMA)
+        self._ids: list[str] = []
+        self._matrix = np.zeros((0, DIMENSIONS), dtype=np.float16)
+        self._loaded_count = -1
+
+    def missing(self, passage_ids: list[str]) -> list[str]:
+        have = set()
+        for start in range(0, len(passage_ids), 500):
+            chunk = passage_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            have |= {r[0] for r in self.records.query(f"SELECT passage_id FROM embeddings WHERE model = ? AND passage_id IN ({marks})", (MODEL, *chunk))}
+        return [p for p in passage_ids if p not in have]
+
+    def put(self, passage_ids: list[str], vectors: np.ndarray) -> None:
+        with self.records.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings(passage_id, model, vector) VALUES (?,?,?)",
+                [(p, MODEL, v.astype(np.float16).tobytes()) for p, v in zip(passage_ids, vectors)],
+            )
+
+    def count(self) -> int:
+        return self.records.query("SELECT count(*) FROM embeddings WHERE model = ?", (MODEL,))[0][0]
+
+    def _load(self) -> None:
+        count = self.count()
+        if count == self._loaded_count:
+            return
+        rows = self.records.query("SELECT passage_id, vector FROM embeddings WHERE model = ? ORDER BY passage_id", (MODEL,))
+        self._ids = [r[0] for r in rows]
+        self._matrix = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(-1, DIMENSIONS)
+                        if rows else np.zeros((0, DIMENSIONS), dtype=np.float16))
+        self._loaded_count = count
+
+    def search(self, query_vector: np.ndarray, top_k: int = 100) -> list[tuple[str, float]]:
+        self._load()
+        if not self._ids:
+            return []
+        scores = self._matrix @ query_vector.astype(np.float16)
+        top_k = min(top_k, len(self._ids))
+        best = np.argpartition(-scores, top_k - 1)[:top_k]
+        best = best[np.argsort(-scores[best])]
+        return [(self._ids[i], float(scores[i])) for i in best]
+
+    def vector_of(self, passage_id: str) -> np.ndarray | None:
+        row = self.records.query("SELECT vector FROM embeddings WHERE passage_id = ? AND model = ?", (passage_id, MODEL))
+        return np.frombuffer(row[0][0], dtype=np.float16) if row else None
