@@ -89,9 +89,19 @@ def cmd_search(args) -> int:
     from pipelines.search_query import QuerySyntaxError
 
     workspace = _workspace(args)
+    query_text = args.query
+    if args.like:
+        rows = workspace.records.query("SELECT text FROM passages WHERE passage_id = ?", (args.like,))
+        if not rows:
+            print(f"dalil search: no passage {args.like!r} (passage ids are in --json output)", file=sys.stderr)
+            return 1
+        query_text = query_text or " ".join(rows[0][0].split()[:40]).replace('"', " ")
+    if not query_text:
+        print("dalil search: give a QUERY or --like PASSAGE_ID", file=sys.stderr)
+        return 2
     try:
         results = workspace.searcher.search(
-            args.query, lang=args.lang, court=args.court, case=args.case, doc_type=args.type, entity=args.entity, role=args.role,
+            query_text, like_passage=args.like, dense=not args.no_dense, lang=args.lang, court=args.court, case=args.case, doc_type=args.type, entity=args.entity, role=args.role,
             limit=args.limit, offset=args.offset, with_facets=args.facets, expand_query=not args.no_expand,
         )
     except QuerySyntaxError as exc:
@@ -436,6 +446,23 @@ def cmd_eval_names(args) -> int:
     return name_eval_main([args.gold])
 
 
+def cmd_eval_search(args) -> int:
+    from pipelines.search_eval import evaluate, read_queries
+
+    queries = read_queries(args.queries)
+    report = evaluate(_workspace(args).searcher, queries, k=args.k)
+    if args.json:
+        _print_json(report)
+        return 0
+    print(f"{len(queries)} judged queries from {args.queries}")
+    for mode, table in report.items():
+        print(f"\n{mode}")
+        print(f"  {'pair':<14} {'queries':>7} {'recall@' + str(args.k):>10} {'MRR':>6}")
+        for pair, row in table.items():
+            print(f"  {pair:<14} {row['queries']:>7} {row['recall@' + str(args.k)]:>10.3f} {row['mrr']:>6.3f}")
+    return 0
+
+
 def cmd_reindex(args) -> int:
     from pipelines.indexing import reindex
 
@@ -501,7 +528,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", parents=[common], help="search passages; prints pinpoint citations",
                        description=__import__("pipelines.search_query", fromlist=["x"]).__doc__,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("query", help='words, "phrases", +required, -excluded, field:value filters')
+    p.add_argument("query", nargs="?", default="", help='words, "phrases", +required, -excluded, field:value filters')
+    p.add_argument("--like", metavar="PASSAGE_ID", help="more like this: passages similar to this one, in any language")
+    p.add_argument("--no-dense", action="store_true", help="BM25 only, without embedding retrieval")
     p.add_argument("--lang", choices=["ar", "de", "en"], help="only passages in this language")
     p.add_argument("--court", help='only this court, e.g. "OLG Koblenz"')
     p.add_argument("--case", help='only this case number, e.g. "1 StE 9/19"')
@@ -596,6 +625,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval-names", help="precision/recall of name matching on a gold set of name pairs")
     p.add_argument("gold", nargs="?", default=str(Path(__file__).resolve().parent.parent / "corpora" / "resources" / "name_pairs_gold.tsv"))
     p.set_defaults(func=cmd_eval_names)
+
+    p = sub.add_parser("eval-search", parents=[common], help="recall@10 and MRR per language pair on judged queries, dense on and off")
+    p.add_argument("--queries", default=str(Path(__file__).resolve().parent.parent / "corpora" / "gold" / "queries" / "queries.tsv"))
+    p.add_argument("-k", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval_search)
 
     p = sub.add_parser("reindex", parents=[common], help="rebuild the search index from the record store")
     p.set_defaults(func=cmd_reindex)

@@ -152,7 +152,7 @@ class Searcher:
                 "retriever": {"query": query, "filters": filters, "top_k": max(window, 50)},
                 "dense": {"text": free_text, "filters": filters, "top_k": max(window, 50), "like_passage": like_passage},
             }, include_outputs_from={"retriever"})
-            documents = result["fusion"]["documents"][offset:window]
+            documents = [d for d in result["fusion"]["documents"] if d.id != like_passage][offset:window]
             total = max(result["retriever"]["total"], len(result["fusion"]["documents"]))
         else:
             result = self.pipeline.run({"retriever": {"query": query, "filters": filters, "top_k": limit, "offset": offset}})
