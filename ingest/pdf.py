@@ -19,6 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ingest import textclean
+from ingest.needs_ocr import pdfium_page_needs_ocr
 from ingest.passages import MARKER
 from ingest.model import FailureReason, Page, TextMethod
 
@@ -201,6 +202,7 @@ def extract_pdf_pages(path: str, password: str | None = None, max_pages: int | N
     per_page: list[list[Line]] = []
     errors: list[str] = []
     failed: list[int] = []
+    needs_ocr: list[int] = []  # pages whose text layer is missing, garbage, or hidden under an image
     document = open_pdf(path, password)
     try:
         for index in range(page_count):
@@ -208,6 +210,8 @@ def extract_pdf_pages(path: str, password: str | None = None, max_pages: int | N
                 page = document[index]
                 try:
                     per_page.append(_pdfium_page_lines(page))
+                    if pdfium_page_needs_ocr(page)[0]:
+                        needs_ocr.append(index + 1)
                 finally:
                     page.close()
             except Exception:  # one bad page must not lose the others; pdfminer gets a try below
@@ -219,7 +223,7 @@ def extract_pdf_pages(path: str, password: str | None = None, max_pages: int | N
         _plumber_retry(path, password, per_page, failed, errors)
     kept = _drop_running(per_page)
     pages = [Page(i + 1, _join_paragraphs(lines), TextMethod.TEXT_LAYER) for i, lines in enumerate(kept)]
-    empty = [p.number for p in pages if len(re.findall(r"\w", p.text)) < 20]
+    empty = sorted(set(needs_ocr) | {p.number for p in pages if len(re.findall(r"\w", p.text)) < 20})
     return PdfText(pages, errors, empty, title)
 
 
