@@ -41,3 +41,26 @@ def test_document_text_is_escaped_not_rendered(sample_data):
 
     html = passage_html("<script>alert(1)</script> Zeuge", [(26, 31)], "de")
     assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>Zeuge</mark>" in html
+
+
+def test_entity_page_shows_aliases_in_all_scripts(app):
+    app.run()
+    app.switch_page("pages/entities.py")
+    app.run()
+    assert not app.exception
+    app.text_input(key="entity_query").input("أنور رسلان").run()
+    assert not app.exception
+    assert any("Anwar Raslan" in s.value for s in app.subheader)
+    aliases = " ".join(str(df.value) for df in app.dataframe)
+    assert "Anwar R." in aliases and "رسلان" in aliases
+
+
+def test_brief_basket_survives_page_switches(app):
+    app.run()
+    app.text_input(key="query").input("forensic pathologist").run()
+    add = next(b for b in app.button if b.key and b.key.startswith("add-"))
+    add.click().run()
+    app.switch_page("pages/basket.py")
+    app.run()
+    assert not app.exception
+    assert any("para. 8" in c.value for c in app.code)

@@ -1,0 +1,3 @@
+from ui.views import basket_page
+
+basket_page()

@@ -1,0 +1,3 @@
+from ui.views import document_page
+
+document_page()

@@ -1,0 +1,3 @@
+from ui.views import entity_page
+
+entity_page()

@@ -1,0 +1,3 @@
+from ui.views import ingest_page
+
+ingest_page()

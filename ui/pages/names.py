@@ -1,0 +1,3 @@
+from ui.views import names_page
+
+names_page()

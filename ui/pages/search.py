@@ -1,0 +1,3 @@
+from ui.views import search_page
+
+search_page()
