@@ -61,12 +61,13 @@ def pdfplumber_pages_per_s(files: list[Path]) -> tuple[int, float]:
     return count, count / (time.perf_counter() - started)
 
 
-def dalil_ingest(folder: Path, data: Path, extra: list[str] | None = None) -> tuple[float, int]:
+def dalil_ingest(folder: Path, data: Path, extra: list[str] | None = None, dense: bool = True) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of `dalil ingest` as a child process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
+    env = dict(os.environ, DALIL_DENSE="1" if dense else "0")
     subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(folder), "--data", str(data), "-q", *(extra or [])],
-                   check=True, stdout=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, env=env)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return elapsed, max(peak, before)
@@ -122,12 +123,15 @@ def bench_ingest(sizes: tuple[int, ...] = (100, 400), ocr_pages: int = 8) -> dic
             corpus = root / f"corpus-{size}"
             files = make_born_digital(corpus, size)
             pages, plumber = pdfplumber_pages_per_s(files)
-            elapsed, peak = dalil_ingest(corpus, root / f"data-{size}")
-            row = {"pages": pages, "pdfplumber_pages_per_s": round(plumber, 1), "dalil_pages_per_s": round(pages / elapsed, 1),
-                   "dalil_seconds": round(elapsed, 2), "peak_rss_mib": round(peak / 1024, 1)}
+            lexical, peak_lexical = dalil_ingest(corpus, root / f"data-{size}-lexical", dense=False)
+            elapsed, peak = dalil_ingest(corpus, root / f"data-{size}", dense=True)
+            row = {"pages": pages, "pdfplumber_pages_per_s": round(plumber, 1),
+                   "dalil_pages_per_s": round(pages / elapsed, 1), "dalil_without_embeddings_pages_per_s": round(pages / lexical, 1),
+                   "dalil_seconds": round(elapsed, 2), "peak_rss_mib": round(max(peak, peak_lexical) / 1024, 1)}
             report["born_digital"].append(row)
-            print(f"born-digital {pages:5d} pages: Dalil end to end {row['dalil_pages_per_s']:7.1f} pages/s "
-                  f"| pdfplumber alone {row['pdfplumber_pages_per_s']:7.1f} pages/s | peak RSS {row['peak_rss_mib']:.0f} MiB", flush=True)
+            print(f"born-digital {pages:5d} pages: Dalil end to end {row['dalil_pages_per_s']:6.1f} pages/s with embeddings, "
+                  f"{row['dalil_without_embeddings_pages_per_s']:6.1f} without (DALIL_DENSE=0) | pdfplumber alone "
+                  f"{row['pdfplumber_pages_per_s']:6.1f} pages/s | peak RSS {row['peak_rss_mib']:.0f} MiB", flush=True)
         if shutil.which("tesseract") and ocr_pages:
             images = _ocr_images(root / "ocr", ocr_pages)
             raw = raw_tesseract_pages_per_s(images, "deu+eng")
