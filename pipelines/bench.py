@@ -222,3 +222,105 @@ def bench_xref(mentions: int = 100_000) -> dict:
         return report
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+# --- search ----------------------------------------------------------------------------------------
+_VOCAB = {
+    "de": ("Zeuge Haft Abteilung Folter Vernehmung Zelle Gefangene Geheimdienst Urteil Angeklagte Kammer Beweis Aussage Schläge "
+           "Verlegung Keller Wärter Offizier Damaskus Festnahme Verhör Misshandlung Gericht Strafsenat Nebenkläger").split(),
+    "en": ("witness detention branch torture interrogation cell prisoners intelligence judgment accused court evidence statement "
+           "beatings transfer basement guards officer Damascus arrest questioning abuse chamber prosecutor plaintiff").split(),
+    "ar": ("الشاهد الاحتجاز الفرع التعذيب التحقيق الزنزانة المعتقلين المخابرات الحكم المتهم المحكمة الأدلة الإفادة الضرب "
+           "النقل القبو الحراس الضابط دمشق الاعتقال الاستجواب الإساءة الدائرة المدعي").split(),
+}
+
+
+def _synthetic_passages(count: int, seed: int = 3):
+    import random
+
+    from haystack import Document
+
+    rng = random.Random(seed)
+    langs = ("de", "en", "ar")
+    for i in range(count):
+        lang = langs[i % 3]
+        words = rng.choices(_VOCAB[lang], k=40) + [f"n{rng.randrange(50_000)}", f"1 StE {i % 97}/{19 + i % 5}"]
+        yield Document(id=f"bench:{i}", content=" ".join(words),
+                       meta={"doc_id": f"d{i // 50}", "lang": lang, "page": 1 + i % 20, "seq": i, "doc_type": "judgment",
+                             "case_number": f"1 StE {i % 97}/{19 + i % 5}", "court": "OLG Koblenz", "date": "2021-02-24"})
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2] * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+
+
+def bench_search(sizes: tuple[int, ...] = (100_000,), queries: int = 200, baseline_size: int = 50_000) -> dict:
+    """Index build, size, BM25 and hybrid latency p50/p95 per size; InMemoryDocumentStore BM25 baseline."""
+    import random
+
+    import numpy as np
+    from haystack.document_stores.in_memory import InMemoryDocumentStore
+
+    from pipelines.search_query import parse_query
+    from pipelines.stores.tantivy_store import TantivyDocumentStore
+
+    rng = random.Random(11)
+    query_texts = [" ".join(rng.sample(_VOCAB[lang], 2)) for lang in ("de", "en", "ar") for _ in range(queries // 3)]
+    report: dict = {"sizes": []}
+    root = Path(tempfile.mkdtemp(prefix="dalil-search-"))
+    try:
+        for size in sizes:
+            store = TantivyDocumentStore(root / f"index-{size}", writer_heap_bytes=256_000_000)
+            started = time.perf_counter()
+            batch = []
+            for document in _synthetic_passages(size):
+                batch.append(document)
+                if len(batch) == 5000:
+                    store.write_documents(batch)
+                    batch = []
+            store.write_documents(batch)
+            store.commit()
+            build = time.perf_counter() - started
+            disk = sum(p.stat().st_size for p in (root / f"index-{size}").rglob("*") if p.is_file())
+            parsed = [parse_query(q) for q in query_texts]
+            store.bm25_retrieval(parsed[0], top_k=10)
+            bm25 = []
+            for query in parsed:
+                t0 = time.perf_counter()
+                store.bm25_retrieval(query, top_k=10)
+                bm25.append(time.perf_counter() - t0)
+            # Dense side at scale: random unit vectors stand in for embeddings (latency, not quality).
+            vectors = np.random.default_rng(5).standard_normal((size, 512)).astype(np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)  # scored in float32, as VectorStore does
+            hybrid = []
+            for query in parsed:
+                t0 = time.perf_counter()
+                store.bm25_retrieval(query, top_k=50)
+                q = vectors[rng.randrange(size)]
+                scores = vectors @ q
+                np.argpartition(-scores, 50)[:50]
+                hybrid.append(time.perf_counter() - t0)
+            row = {"passages": size, "build_seconds": round(build, 1), "index_mib": round(disk / 2**20, 1),
+                   "bm25_p50_ms": round(_percentiles(bm25)[0], 2), "bm25_p95_ms": round(_percentiles(bm25)[1], 2),
+                   "hybrid_p50_ms": round(_percentiles(hybrid)[0], 2), "hybrid_p95_ms": round(_percentiles(hybrid)[1], 2),
+                   "vectors_mib": round(vectors.nbytes / 2**20, 1),
+                   "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            report["sizes"].append(row)
+            print(f"tantivy {size:>9,d} passages: build {row['build_seconds']} s, {row['index_mib']} MiB on disk; BM25 p50/p95 "
+                  f"{row['bm25_p50_ms']}/{row['bm25_p95_ms']} ms; hybrid p50/p95 {row['hybrid_p50_ms']}/{row['hybrid_p95_ms']} ms "
+                  f"(float32 vectors in memory {row['vectors_mib']} MiB); peak RSS {row['peak_rss_mib']} MiB", flush=True)
+            del vectors
+        memory = InMemoryDocumentStore()
+        memory.write_documents(list(_synthetic_passages(baseline_size)))
+        samples = []
+        for text in query_texts:
+            t0 = time.perf_counter()
+            memory.bm25_retrieval(text, top_k=10)
+            samples.append(time.perf_counter() - t0)
+        p50, p95 = _percentiles(samples)
+        report["baseline"] = {"store": "haystack InMemoryDocumentStore", "passages": baseline_size, "bm25_p50_ms": round(p50, 2), "bm25_p95_ms": round(p95, 2)}
+        print(f"baseline Haystack InMemoryDocumentStore {baseline_size:,d} passages: BM25 p50/p95 {p50:.2f}/{p95:.2f} ms", flush=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return report

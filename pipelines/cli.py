@@ -280,6 +280,10 @@ def cmd_bench(args) -> int:
 
         sizes = tuple(int(x) for x in args.pages.split(","))
         report = bench_ingest(sizes, ocr_pages=args.ocr_pages)
+    elif args.what == "search":
+        from pipelines.bench import bench_search
+
+        report = bench_search(tuple(int(x) for x in args.passages.split(",")), baseline_size=args.baseline)
     elif args.what == "xref":
         from pipelines.bench import bench_xref
 
@@ -578,8 +582,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval_ner)
 
     p = sub.add_parser("bench", help="benchmarks that print figures next to a baseline measured in the same run")
-    p.add_argument("what", choices=["ingest", "xref"], help="ingest: born-digital and OCR throughput, peak memory; xref: cross-reference speed")
+    p.add_argument("what", choices=["ingest", "xref", "search"], help="ingest: born-digital and OCR throughput, peak memory; xref: cross-reference speed; search: index size and latency")
     p.add_argument("--mentions", type=int, default=100_000, help="xref: synthetic mentions (default: %(default)s)")
+    p.add_argument("--passages", default="100000", help="search: index sizes, comma-separated, e.g. 100000,1000000 (default: %(default)s)")
+    p.add_argument("--baseline", type=int, default=50_000, help="search: passages in the InMemoryDocumentStore baseline (default: %(default)s)")
     p.add_argument("--pages", default="100,400", help="corpus sizes in pages, comma-separated (default: %(default)s)")
     p.add_argument("--ocr-pages", type=int, default=8, help="page images for the OCR comparison (default: %(default)s)")
     p.add_argument("--json", action="store_true")

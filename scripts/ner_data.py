@@ -144,7 +144,7 @@ def _glue(words: list[str]) -> list[bool]:
         here, nxt = words[i], words[i + 1]
         if here in _PROCLITIC_TOKENS and _STARTS_ARABIC.match(nxt):
             spaces[i] = False
-        elif nxt in _ENCLITIC_TOKENS and _ENDS_ARABIC.search(here) and not (i > 0 and not spaces[i - 1] and here in _PROCLITIC_TOKENS):
+        elif nxt in _ENCLITIC_TOKENS and _ENDS_ARABIC.search(here):
             spaces[i] = False
     return spaces
 
