@@ -35,12 +35,39 @@ def cue_patterns() -> dict[str, dict[str, re.Pattern]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, dict[str, re.Pattern]] = {}
     for role, by_lang in data.items():
+        if role.startswith("_"):
+            continue
         for lang, cues in by_lang.items():
             if not cues:
                 continue
             body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
             out.setdefault(lang, {})[role] = re.compile(rf"(?<![\w])(?:[وفبل])?(?:{body})(?![\w])", re.IGNORECASE)
     return out
+
+
+@lru_cache(maxsize=1)
+def relational_patterns() -> dict[str, dict[str, re.Pattern]]:
+    """Cues that speak only for the name right after them ("proceedings against X", "counsel for X")."""
+    path = RESOURCES / "role_cues.json"
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8")).get("_before_name", {})
+    out: dict[str, dict[str, re.Pattern]] = {}
+    for role, by_lang in data.items():
+        for lang, cues in by_lang.items():
+            body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+            out.setdefault(lang, {})[role] = re.compile(rf"(?<![\w])(?:{body})(?:\s+(?:the|der|des|dem|den|die))?\s*$", re.IGNORECASE)
+    return out
+
+
+def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
+    window = text[max(0, mention.start - 60) : mention.start]
+    for role, pattern in relational_patterns().get(lang, {}).items():
+        match = pattern.search(window)
+        if match:
+            offset = mention.start - len(window)
+            return Cue(role, offset + match.start(), offset + match.end(), match.group(0).strip())
+    return None
 
 
 def find_cues(text: str, lang: str) -> list[Cue]:
@@ -61,13 +88,15 @@ def _distance(cue: Cue, mention: Mention) -> int:
 
 def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]:
     cues = find_cues(text, lang)
-    if not cues:
-        return mentions
     people = [m for m in mentions if m.label == PERSON]
     out = []
     for mention in mentions:
         if mention.label != PERSON:
             out.append(mention)
+            continue
+        relational = _relational(text, lang, mention)
+        if relational is not None:
+            out.append(replace(mention, role=relational.role, role_cue=relational.text, role_cue_start=relational.start, role_confidence=0.9))
             continue
         best, best_score = None, 0.0
         for cue in cues:
