@@ -35,8 +35,6 @@ def cue_patterns() -> dict[str, dict[str, re.Pattern]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, dict[str, re.Pattern]] = {}
     for role, by_lang in data.items():
-        if role.startswith("_"):
-            continue
         for lang, cues in by_lang.items():
             if not cues:
                 continue
@@ -48,10 +46,10 @@ def cue_patterns() -> dict[str, dict[str, re.Pattern]]:
 @lru_cache(maxsize=1)
 def relational_patterns() -> dict[str, dict[str, re.Pattern]]:
     """Cues that speak only for the name right after them ("proceedings against X", "counsel for X")."""
-    path = RESOURCES / "role_cues.json"
+    path = RESOURCES / "role_relations.json"
     if not path.exists():
         return {}
-    data = json.loads(path.read_text(encoding="utf-8")).get("_before_name", {})
+    data = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, dict[str, re.Pattern]] = {}
     for role, by_lang in data.items():
         for lang, cues in by_lang.items():
