@@ -143,6 +143,8 @@ class Searcher:
         free_text = " ".join(c.surface for c in query.clauses if c.occur == "should")
         query_lang = detect_query_language(free_text or text)
         expansions = expand(free_text, query_lang) if expand_query and free_text else []
+        if expand_query and free_text:
+            expansions += self._alias_expansions(free_text)
         query = _with_expansions(query, expansions)
         filters = _and([self._resolve_entity_filter(f) for f in query.filters])
         use_dense = (like_passage is not None or (dense and not query.is_precise)) and self.vectors.count() > 0
@@ -161,6 +163,35 @@ class Searcher:
         hits = [self._hit(offset + i + 1, d, query) for i, d in enumerate(documents)]
         facets = self.store.facets(query, filters) if with_facets else {}
         return SearchResults(text, total, [h for h in hits if h], offset, facets, query_lang, expansions)
+
+    def _alias_expansions(self, text: str, max_aliases: int = 6) -> list[Expansion]:
+        """Names in the query that are known entities bring their other spellings and scripts."""
+        from pipelines import crossref
+
+        crossref.ensure_schema(self.records)
+        words = text.split()
+        found: list[Expansion] = []
+        taken: set[int] = set()
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                span = set(range(start, start + size))
+                if span & taken:
+                    continue
+                phrase = " ".join(words[start : start + size]).strip(",.;:\"'")
+                if len(phrase) < 4:
+                    continue
+                rows = self.records.query(
+                    "SELECT em.entity_id FROM mentions m JOIN entity_members em ON em.entity_key = m.entity_key"
+                    " WHERE lower(m.text) = lower(?) AND m.label IN ('PERSON', 'FACILITY', 'ORGANIZATION') LIMIT 1", (phrase,))
+                if not rows:
+                    continue
+                aliases = [r[0] for r in self.records.query(
+                    "SELECT m.text FROM mentions m JOIN entity_members em ON em.entity_key = m.entity_key WHERE em.entity_id = ?"
+                    " AND lower(m.text) != lower(?) GROUP BY m.text ORDER BY count(*) DESC LIMIT ?", (rows[0][0], phrase, max_aliases))]
+                if aliases:
+                    found.append(Expansion(phrase, rows[0][0], {"aliases": aliases}))
+                    taken |= span
+        return found
 
     def entity_keys(self, name: str) -> list[str]:
         """Index keys for what a user typed after entity: (an entity id, or a name in any script).
