@@ -73,6 +73,7 @@ class NameIndex:
             " JOIN entity_members em ON em.entity_key = m.entity_key JOIN entities e ON e.entity_id = em.entity_id"
             " WHERE m.label IN ('PERSON', 'ORGANIZATION', 'FACILITY', 'LOCATION')"
         )
+        self.mention_counts = {r[0]: r[1] for r in records.query("SELECT entity_id, mention_count FROM entities")}
         for r in rows:
             self.aliases[r["text"]] = (r["entity_id"], r["canonical"], r["label"])
             for key in names.blocking_keys(r["text"]):
@@ -90,7 +91,12 @@ class NameIndex:
             match = names.match_names(query, alias, kind=kind)
             if match.same and match.score >= min_score and match.score > best.get(entity_id, (0.0, "", ""))[0]:
                 best[entity_id] = (match.score, alias, match.rule)
-        for entity_id, (score, alias, rule) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        # Equal scores: people first (lists of names are lists of people), then the better-attested entity.
+        def rank(item):
+            entity_id, (score, alias, _) = item
+            return (-score, self.aliases[alias][2] != "PERSON", -self.mention_counts.get(entity_id, 0), entity_id)
+
+        for entity_id, (score, alias, rule) in sorted(best.items(), key=rank):
             _, canonical, label = self.aliases[alias]
             result.hits.append(NameHit(entity_id, canonical, label, alias, round(score, 3), rule, self._passages(entity_id, passages_per_entity)))
         return result

@@ -142,9 +142,9 @@ class Searcher:
         query = parse_query(text, extra)
         free_text = " ".join(c.surface for c in query.clauses if c.occur == "should")
         query_lang = detect_query_language(free_text or text)
-        expansions = expand(free_text, query_lang) if expand_query and free_text else []
-        if expand_query and free_text:
-            expansions += self._alias_expansions(free_text)
+        # Quoted phrases, +/- words and case numbers ask for exactly those words: no expansion.
+        expanding = expand_query and bool(free_text) and not query.is_precise
+        expansions = expand(free_text, query_lang) + self._alias_expansions(free_text) if expanding else []
         query = _with_expansions(query, expansions)
         filters = _and([self._resolve_entity_filter(f) for f in query.filters])
         use_dense = (like_passage is not None or (dense and not query.is_precise)) and self.vectors.count() > 0
