@@ -151,8 +151,37 @@ def entity_page() -> None:
     if page.timeline:
         st.markdown("**Timeline**")
         st.dataframe([{"date": d, "citation": c} for d, c, _ in page.timeline])
+    with st.expander("Merge or split"):
+        other = st.text_input("Other name or entity id", key="merge_other")
+        reason = st.text_input("Reason (stored with the decision)", key="merge_reason")
+        merge_col, split_col = st.columns(2)
+        action = "merge" if merge_col.button("Merge into this entity", key="merge_button") else (
+            "split" if split_col.button("Keep apart from this entity", key="split_button") else None)
+        if action:
+            _decide(ws, page.canonical, other, action, reason)
     with st.expander("Why these names were joined"):
         st.dataframe([{"rule": link.rule, "score": link.score, "a": link.key_a, "b": link.key_b, "why": link.explanation} for link in page.links])
+
+
+def _decide(ws: Workspace, this: str, other: str, action: str, reason: str) -> None:
+    """A user's merge or split, through the same cross-reference API as `dalil merge/unmerge`."""
+    from pipelines import crossref
+
+    if not other or not reason:
+        st.warning("Give the other name and a reason.")
+        return
+    a, b = crossref.resolve(ws.records, other), crossref.resolve(ws.records, this)
+    if a is None or b is None:
+        st.warning(f"Nothing matches {other!r}.")
+        return
+    if action == "merge":
+        crossref.decide(ws.records, a[2], b[2], "merge", reason, "ui")
+    elif a[0] == b[0]:
+        crossref.decide(ws.records, a[1], [k for k in a[2] if k not in a[1]], "split", reason, "ui")
+    else:
+        crossref.decide(ws.records, a[2], b[2], "split", reason, "ui")
+    stats = crossref.build(ws.records)
+    st.success(f"Recorded {action}: {reason}. {stats['entities']} entities.")
 
 
 def names_page() -> None:

@@ -64,3 +64,24 @@ def test_brief_basket_survives_page_switches(app):
     app.run()
     assert not app.exception
     assert any("para. 8" in c.value for c in app.code)
+
+
+def test_entity_page_split_and_merge_with_a_reason(app, sample_data):
+    from pipelines import crossref
+    from pipelines.workspace import Workspace
+
+    records = Workspace.open(sample_data).records
+    try:
+        app.run()
+        app.switch_page("pages/entities.py")
+        app.run()
+        app.text_input(key="entity_query").input("Anwar Raslan").run()
+        app.text_input(key="merge_other").input("Anwar R.")
+        app.text_input(key="merge_reason").input("ui test: different people")
+        app.button(key="split_button").click().run()
+        assert not app.exception
+        assert any("Recorded split" in s.value for s in app.success)
+        assert records.query("SELECT count(*) FROM xref_decisions WHERE decision = 'split' AND user = 'ui'")[0][0] > 0
+    finally:
+        records._conn.execute("DELETE FROM xref_decisions")
+        crossref.build(records)
