@@ -67,7 +67,9 @@ def search_page() -> None:
             left, right = st.columns(2)
             if left.button("Add to brief", key=f"add-{hit.passage_id}"):
                 if hit.passage_id not in {b["passage_id"] for b in _basket()}:
-                    _basket().append({"passage_id": hit.passage_id, "text": hit.text, "citation": hit.citation.text})
+                    _basket().append({"passage_id": hit.passage_id, "text": hit.text, "citation": hit.citation.text,
+                                      "court": hit.court, "case_number": hit.case_number, "date": hit.date, "doc_type": hit.doc_type,
+                                      "title": hit.title, "filename": hit.filename, "page": hit.page, "paragraph": hit.paragraph})
                 st.toast("Added to the brief basket")
             if right.button("Open document", key=f"open-{hit.passage_id}"):
                 st.session_state.doc = hit.doc_id
@@ -255,7 +257,11 @@ def basket_page() -> None:
             if remove.button("Remove", key=f"rm-{index}"):
                 basket.pop(index)
                 st.rerun()
-    markdown = "\n\n".join(f"> {item['text']}\n\n— {item['citation']}" for item in basket)
-    st.download_button("Export as Markdown", markdown, "dalil-brief.md", "text/markdown", key="export_md")
+    style = st.radio("Citation style", ["de", "en"], format_func=lambda v: {"de": "German (Urteil v. …, S., Rn.)", "en": "English (Judgment of …, p., para.)"}[v],
+                     horizontal=True, key="citation_style")
+    from ui.brief import brief_csv, brief_docx, brief_markdown
 
-
+    st.download_button("Export as Markdown", brief_markdown(basket, style), "dalil-brief.md", "text/markdown", key="export_md")
+    st.download_button("Export as DOCX", brief_docx(basket, style), "dalil-brief.docx",
+                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="export_docx")
+    st.download_button("Export as CSV", brief_csv(basket, style), "dalil-brief.csv", "text/csv", key="export_csv")

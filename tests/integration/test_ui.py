@@ -64,6 +64,22 @@ def test_brief_basket_survives_page_switches(app):
     app.run()
     assert not app.exception
     assert any("para. 8" in c.value for c in app.code)
+    assert not app.exception
+
+
+def test_brief_exports_carry_citations_in_both_styles():
+    import io
+
+    import docx
+
+    from ui.brief import brief_csv, brief_docx, brief_markdown
+
+    item = {"passage_id": "x:1", "text": "Der Zeuge schilderte die Haft.", "court": "OLG Koblenz", "case_number": "1 StE 9/19",
+            "date": "2022-01-13", "doc_type": "judgment", "title": "Urteil", "filename": "u.pdf", "page": 6, "paragraph": "21"}
+    assert "OLG Koblenz, Urteil v. 13.01.2022 – 1 StE 9/19, S. 6, Rn. 21" in brief_markdown([item], "de")
+    assert "OLG Koblenz, Judgment of 13 Jan. 2022 – 1 StE 9/19, p. 6, para. 21" in brief_csv([item], "en")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(brief_docx([item], "de"))).paragraphs)
+    assert "Der Zeuge schilderte die Haft." in text and "S. 6, Rn. 21" in text
 
 
 def test_entity_page_split_and_merge_with_a_reason(app, sample_data):
