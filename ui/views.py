@@ -36,13 +36,14 @@ def search_page() -> None:
         doc_type = st.selectbox("Document type", ["any", "judgment", "hearing", "summary", "press-release", "statement"], key="doc_type")
         case = st.text_input("Case number", key="case", placeholder="1 StE 9/19")
         entity = st.text_input("Entity (any spelling)", key="entity", placeholder="Anwar Raslan")
+        role = st.selectbox("Someone in the role of", ["any", "accused", "victim", "witness", "co-plaintiff", "judge", "prosecutor", "counsel", "expert"], key="role")
         expand = st.toggle("Cross-language expansion", value=True, key="expand")
         limit = st.slider("Results per page", 5, 50, 10, key="limit")
         st.divider()
         st.caption(f"{counts['documents']} documents · {counts['passages']} passages · {counts['failures']} failures")
     query = st.text_input("Search", key="query", placeholder='e.g. Abteilung 251, "crimes against humanity", تعذيب')
-    if st.session_state.get("last_query") != (query, lang, doc_type, case, entity):
-        st.session_state.last_query = (query, lang, doc_type, case, entity)
+    if st.session_state.get("last_query") != (query, lang, doc_type, case, entity, role):
+        st.session_state.last_query = (query, lang, doc_type, case, entity, role)
         st.session_state.page = 0
     if not query.strip():
         st.info("Type a query. Phrases in quotes, +required, -excluded, and filters such as case:\"1 StE 9/19\" work.")
@@ -50,7 +51,7 @@ def search_page() -> None:
     try:
         results = ws.searcher.search(
             query, lang=None if lang == "any" else lang, doc_type=None if doc_type == "any" else doc_type,
-            case=case or None, entity=entity or None, limit=limit, offset=st.session_state.page * limit,
+            case=case or None, entity=entity or None, role=None if role == "any" else role, limit=limit, offset=st.session_state.page * limit,
             with_facets=True, expand_query=expand,
         )
     except QuerySyntaxError as exc:

@@ -25,6 +25,14 @@ def test_search_page_shows_citations_and_rtl_passages(app):
     assert 'dir="rtl"' in html and "<mark>" in html
 
 
+def test_role_facet_filters_results(app):
+    app.run()
+    app.selectbox(key="role").select("witness").run()
+    app.text_input(key="query").input("Branch 251").run()
+    assert not app.exception
+    assert app.code, "witness passages about Branch 251 are found"
+
+
 def test_filters_and_bad_syntax(app):
     app.run()
     app.selectbox(key="lang").select("de").run()
