@@ -135,6 +135,7 @@ _ENCLITIC_TOKENS = {"ه", "ها", "هم", "هما", "هن", "ي", "نا"}
 _STARTS_ARABIC = re.compile(LETTER)
 _ENDS_ARABIC = re.compile(rf"{LETTER}$")
 _CLEAN = re.compile("[\ufeff\u200e\u200f\r]")
+_STEM_END = {"ة": "ت", "ى": "ي"}
 
 
 def _glue(words: list[str]) -> list[bool]:
@@ -159,6 +160,11 @@ def read_wikifane(path: Path, glue: bool = True) -> list[Sentence]:
             words.append(token.strip())
             tags.append(tag.strip())
         spaces = _glue(words) if glue else None
+        if glue:
+            # the segmenter wrote the stem's base form: "عائلة ه" is عائلته, "على ه" is عليه (same length)
+            for i in range(len(words) - 1):
+                if not spaces[i] and words[i + 1] in _ENCLITIC_TOKENS and words[i][-1] in _STEM_END:
+                    words[i] = words[i][:-1] + _STEM_END[words[i][-1]]
         out.append(_sentence(words, tags, FANE.get, "wikifane", spaces))
     return out
 
