@@ -26,7 +26,27 @@ def _console():
 def _workspace(args):
     from pipelines.workspace import Workspace
 
-    return Workspace.open(args.data)
+    return Workspace.open(args.data, getattr(args, "backend", None))
+
+
+def _principal(args, workspace):
+    """Who this command acts as: the local admin, or the user named by --as (who must still exist)."""
+    from pipelines.access import LOCAL_ADMIN, AccessDenied
+
+    name = getattr(args, "as_user", None)
+    if not name:
+        return LOCAL_ADMIN
+    principal = workspace.users.principal(name)
+    if principal is None:
+        raise AccessDenied(f"--as {name}: no such active user (removed or locked?). `dalil users list` shows them.")
+    return principal
+
+
+def _scoped(args):
+    """The workspace, the principal and the record store as that principal may see it."""
+    workspace = _workspace(args)
+    principal = _principal(args, workspace)
+    return workspace, principal, workspace.records_for(principal)
 
 
 def _print_json(payload) -> None:
@@ -50,6 +70,13 @@ def cmd_ingest(args) -> int:
         print(f"dalil ingest: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     workspace = _workspace(args)
+    principal = _principal(args, workspace)
+    principal.require("edit")
+    known = workspace.records.collections()
+    if args.restricted:
+        workspace.records.set_collection(args.collection, "restricted")
+    elif args.collection not in known:
+        workspace.records.set_collection(args.collection, "public")
     console = _console()
     show_bar = not args.json and sys.stderr.isatty() and not args.quiet
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"), console=_stderr_console(), disable=not show_bar) as bar:
@@ -68,6 +95,7 @@ def cmd_ingest(args) -> int:
             f"({summary.pages} pages, {summary.passages} passages), {summary.already_known} already known, "
             f"[{'red' if summary.failures else 'green'}]{len(summary.failures)} failures[/]"
             + (f", {len(summary.partial)} partial" if summary.partial else "")
+            + (f", {summary.protected} people protected as the documents ask" if summary.protected else "")
         )
         for failure in summary.failures:
             console.print(f"  [red]{failure.reason.value}[/]  {failure.path}: {failure.detail}", markup=True)
@@ -88,10 +116,10 @@ def cmd_search(args) -> int:
     from pipelines.highlight import mark
     from pipelines.search_query import QuerySyntaxError
 
-    workspace = _workspace(args)
+    workspace, principal, records = _scoped(args)
     query_text = args.query
     if args.like:
-        rows = workspace.records.query("SELECT text FROM passages WHERE passage_id = ?", (args.like,))
+        rows = records.query("SELECT text FROM passages WHERE passage_id = ?", (args.like,))
         if not rows:
             print(f"dalil search: no passage {args.like!r} (passage ids are in --json output)", file=sys.stderr)
             return 1
@@ -102,7 +130,7 @@ def cmd_search(args) -> int:
     try:
         results = workspace.searcher.search(
             query_text, like_passage=args.like, dense=not args.no_dense, lang=args.lang, court=args.court, case=args.case, doc_type=args.type, entity=args.entity, role=args.role,
-            limit=args.limit, offset=args.offset, with_facets=args.facets, expand_query=not args.no_expand,
+            limit=args.limit, offset=args.offset, with_facets=args.facets, expand_query=not args.no_expand, principal=principal,
         )
     except QuerySyntaxError as exc:
         print(f"dalil search: {exc}", file=sys.stderr)
@@ -138,8 +166,8 @@ def cmd_show(args) -> int:
 
     from pipelines.citations import citation_style, format_citation
 
-    workspace = _workspace(args)
-    matches = workspace.records.find_documents(args.doc)
+    workspace, principal, records = _scoped(args)
+    matches = records.find_documents(args.doc)
     if not matches:
         print(f"dalil show: no document with id or file name {args.doc!r}. `dalil documents` lists them.", file=sys.stderr)
         return 1
@@ -149,8 +177,9 @@ def cmd_show(args) -> int:
             print(f"  {row.doc_id}  {row.filename}", file=sys.stderr)
         return 1
     row = matches[0]
-    pages = workspace.records.pages(row.doc_id)
-    passages = workspace.records.passages(row.doc_id)
+    pages = records.pages(row.doc_id)
+    passages = records.passages(row.doc_id)
+    workspace.searcher._audit(principal, records, "view", {"doc_id": row.doc_id, "filename": row.filename}, [row.collection])
     if args.page is not None:
         if not any(p.number == args.page for p in pages):
             print(f"dalil show: {row.filename} has pages 1–{len(pages)}, not {args.page}.", file=sys.stderr)
@@ -188,6 +217,7 @@ def cmd_failures(args) -> int:
     from rich.markup import escape
 
     workspace = _workspace(args)
+    _principal(args, workspace).require("admin")  # failures name file paths, restricted ones too
     rows = workspace.records.failures()
     if args.reason:
         rows = [r for r in rows if r.reason == args.reason]
@@ -203,8 +233,8 @@ def cmd_failures(args) -> int:
 
 
 def cmd_pages(args) -> int:
-    workspace = _workspace(args)
-    rows = workspace.records.weak_pages(args.below) if args.low_confidence else workspace.records.page_methods()
+    _, _, records = _scoped(args)
+    rows = records.weak_pages(args.below) if args.low_confidence else records.page_methods()
     if args.json:
         _print_json([{"filename": f, "doc_id": d, "page": n, "method": m, "ocr_confidence": c} for f, d, n, m, c in rows])
         return 0
@@ -219,8 +249,8 @@ def cmd_pages(args) -> int:
 def cmd_documents(args) -> int:
     from rich.markup import escape
 
-    workspace = _workspace(args)
-    rows = workspace.records.documents()
+    _, _, records = _scoped(args)
+    rows = records.documents()
     if args.json:
         _print_json([
             {"doc_id": r.doc_id, "filename": r.filename, "path": r.path, "title": r.title, "court": r.meta.court,
@@ -300,7 +330,8 @@ def cmd_entities(args) -> int:
     from pipelines.entity_views import list_entities
 
     label = {"person": "PERSON", "facility": "FACILITY", "organization": "ORGANIZATION", "location": "LOCATION"}.get(args.type or "")
-    rows = list_entities(_workspace(args).records, label, args.role, args.limit)
+    _, _, records = _scoped(args)
+    rows = list_entities(records, label, args.role, args.limit)
     if args.json:
         _print_json([r.__dict__ for r in rows])
         return 0
@@ -319,7 +350,7 @@ def cmd_entity(args) -> int:
 
     from pipelines.entity_views import entity_page, find_entity
 
-    records = _workspace(args).records
+    _, _, records = _scoped(args)
     found = find_entity(records, args.name)
     if not found:
         print(f"dalil entity: nothing matches {args.name!r}. `dalil entities` lists what is known.", file=sys.stderr)
@@ -357,7 +388,10 @@ def cmd_entity(args) -> int:
 def cmd_merge(args, decision: str = "merge") -> int:
     from pipelines import crossref
 
-    records = _workspace(args).records
+    workspace = _workspace(args)
+    principal = _principal(args, workspace)
+    principal.require("edit")
+    records = workspace.records
     groups = []
     for ref in (args.a, args.b):
         group = crossref.resolve(records, ref)
@@ -370,12 +404,12 @@ def cmd_merge(args, decision: str = "merge") -> int:
         if entity_a == entity_b:
             print("They are already one entity.")
             return 0
-        crossref.decide(records, members_a, members_b, "merge", args.reason, args.user)
+        crossref.decide(records, members_a, members_b, "merge", args.reason, args.user or principal.name)
     elif entity_a == entity_b:
         # Two names inside one entity: detach the first name from everything else in it.
-        crossref.decide(records, keys_a, [k for k in members_a if k not in keys_a], "split", args.reason, args.user)
+        crossref.decide(records, keys_a, [k for k in members_a if k not in keys_a], "split", args.reason, args.user or principal.name)
     else:
-        crossref.decide(records, members_a, members_b, "split", args.reason, args.user)
+        crossref.decide(records, members_a, members_b, "split", args.reason, args.user or principal.name)
     stats = crossref.build(records)
     print(f"Recorded {decision} ({args.reason}); cross-reference rebuilt: {stats['entities']} entities.")
     return 0
@@ -391,7 +425,9 @@ def cmd_names(args) -> int:
         print(f"dalil names: no such file {args.file!r}", file=sys.stderr)
         return 2
     queries = read_names(path)
-    results = search_names(_workspace(args).records, queries)
+    _, principal, records = _scoped(args)
+    principal.require("batch-names")
+    results = search_names(records, queries)
     if args.json:
         _print_json([asdict(r) for r in results])
         return 0
@@ -423,8 +459,10 @@ def cmd_names(args) -> int:
 def cmd_export(args) -> int:
     from pipelines import export
 
-    records = _workspace(args).records
+    workspace, principal, records = _scoped(args)
+    principal.require("export")
     text = {"ftm": export.to_ftm, "json": export.to_json, "csv": export.to_csv}[args.format](records)
+    workspace.searcher._audit(principal, records, "export", {"format": args.format}, list(records.collections()))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"Wrote {args.format} export to {args.output}", file=sys.stderr)
@@ -478,9 +516,10 @@ def cmd_reindex(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    workspace = _workspace(args)
-    counts = workspace.records.counts()
-    counts["indexed_passages"] = workspace.index.count_documents()
+    workspace, principal, records = _scoped(args)
+    counts = records.counts()
+    if principal.is_admin:  # the index counts every collection's passages
+        counts["indexed_passages"] = workspace.index.count_documents()
     counts["data"] = str(workspace.settings.data_dir)
     if args.json:
         _print_json(counts)
@@ -501,10 +540,150 @@ def cmd_ui(args) -> int:
     return subprocess.call(command, env=env)
 
 
+# --- access control -----------------------------------------------------------------------------
+def _read_password(args) -> str:
+    import getpass
+
+    if args.password_file:
+        return Path(args.password_file).read_text(encoding="utf-8").strip()
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def cmd_users(args) -> int:
+    workspace = _workspace(args)
+    _principal(args, workspace).require("admin")
+    users = workspace.users
+    try:
+        if args.action == "add":
+            users.add(args.name, _read_password(args), args.role, oidc=args.oidc)
+            print(f"Added {args.name} ({args.role}).")
+        elif args.action == "remove":
+            users.remove(args.name)
+            print(f"Removed {args.name}; their access ends now.")
+        elif args.action == "grant":
+            users.grant(args.name, args.collection, args.role)
+            print(f"{args.name} is {args.role} on collection {args.collection!r}.")
+        elif args.action == "revoke":
+            users.revoke(args.name, args.collection)
+            print(f"{args.name} has no grant on {args.collection!r} now.")
+        elif args.action in ("lock", "unlock"):
+            users.set_locked(args.name, args.action == "lock")
+            print(f"{args.name} {'locked' if args.action == 'lock' else 'unlocked'}.")
+        else:
+            rows = users.users()
+            if args.json:
+                _print_json([{"name": u.name, "role": u.role, "grants": u.grants, "locked": u.locked, "oidc": u.oidc} for u in rows])
+                return 0
+            if not rows:
+                print("No users: the UI runs as local admin. `dalil users add NAME --role ROLE` adds one and turns sign-in on.")
+            for u in rows:
+                grants = ", ".join(f"{c}: {r}" for c, r in u.grants.items())
+                print(f"{u.name:<20} {u.role:<10} {'LOCKED ' if u.locked else ''}{grants}")
+    except ValueError as exc:
+        print(f"dalil users: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_collections(args) -> int:
+    workspace = _workspace(args)
+    principal = _principal(args, workspace)
+    if args.name:
+        principal.require("admin")
+        workspace.records.set_collection(args.name, args.visibility)
+        print(f"Collection {args.name!r} is {args.visibility}.")
+        return 0
+    rows = workspace.records_for(principal).collections()
+    if args.json:
+        _print_json(rows)
+        return 0
+    for name, visibility in sorted(rows.items()):
+        print(f"{name:<30} {visibility}")
+    return 0
+
+
+def cmd_protect(args) -> int:
+    from pipelines import protection
+    from pipelines.entity_views import find_entity
+
+    workspace = _workspace(args)
+    principal = _principal(args, workspace)
+    principal.require("edit")
+    records = workspace.records
+    if args.action == "list":
+        rows = protection.protected_entities(records)
+        if args.json:
+            _print_json([{"entity_id": e, "pseudonym": p, "reason": r, "by": b} for e, p, r, b in rows])
+            return 0
+        if not rows:
+            print("Nobody is protected yet.")
+        for entity_id, pseudonym, reason, by in rows:
+            print(f"{pseudonym:<16} {entity_id:<18} {by:<12} {reason}")
+        return 0
+    found = find_entity(records, args.name)
+    if not found:
+        print(f"dalil {args.action}: nothing matches {args.name!r}. `dalil entities` lists what is known.", file=sys.stderr)
+        return 1
+    entity_id, _, canonical = found[0]
+    if args.action == "protect":
+        pseudonym = protection.protect(records, entity_id, args.reason, principal.name)
+        print(f"{canonical} ({entity_id}) is protected; readers without clearance see “{pseudonym}”.")
+    else:
+        removed = protection.unprotect(records, entity_id)
+        print(f"{canonical} ({entity_id}): protection removed from {removed} name keys.")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    import datetime as _dt
+
+    workspace = _workspace(args)
+    _principal(args, workspace).require("admin")
+    log = workspace.audit
+    if args.verify:
+        ok, message = log.verify()
+        print(("Audit log intact: " if ok else "AUDIT LOG TAMPERED: ") + message)
+        return 0 if ok else 1
+    rows = log.entries(args.limit)
+    if args.json:
+        _print_json([e.__dict__ for e in rows])
+        return 0
+    if not rows:
+        print("Nothing audited yet: searches, views and exports of restricted collections are logged here.")
+    for e in rows:
+        when = _dt.datetime.fromtimestamp(e.at, _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        print(f"{when}  {e.principal:<16} {e.action:<7} {','.join(e.collections):<16} {json.dumps(e.detail, ensure_ascii=False)[:120]}")
+    return 0
+
+
+def cmd_export_pdf(args) -> int:
+    from pipelines.redacted_pdf import document_pdf
+
+    workspace, principal, records = _scoped(args)
+    principal.require("export")
+    matches = records.find_documents(args.doc)
+    if len(matches) != 1:
+        print(f"dalil export-pdf: {'no' if not matches else 'more than one'} document matches {args.doc!r}; `dalil documents` lists them.", file=sys.stderr)
+        return 1
+    row = matches[0]
+    Path(args.output).write_bytes(document_pdf(records, row.doc_id, principal.name))
+    workspace.searcher._audit(principal, records, "export", {"doc_id": row.doc_id, "format": "pdf"}, [row.collection])
+    hidden = "" if principal.cleared else " Protected names are replaced by pseudonyms in the text itself."
+    print(f"Wrote {args.output} ({row.filename}).{hidden}", file=sys.stderr)
+    return 0
+
+
 # --- parser -------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", metavar="DIR", default=None, help=f"data folder (default: $DALIL_DATA or {default_data_dir()})")
+    common.add_argument("--as", dest="as_user", metavar="USER", default=None,
+                        help="act as this user, with their rights (default: local admin, who sees everything)")
     parser = argparse.ArgumentParser(
         prog="dalil",
         description="Dalil (دليل, 'evidence'): ingest, search and cite court documents in Arabic, German and English.",
@@ -516,6 +695,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Read PDFs, scans, DOCX, HTML, text and Markdown. Re-running is safe: known files are skipped.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--collection", default="default", help="collection the documents belong to (default: %(default)s)")
+    p.add_argument("--restricted", action="store_true", help="make the collection restricted: readable only by users granted it")
     p.add_argument("--password", help="password for encrypted PDFs")
     p.add_argument("--password-file", metavar="FILE", help="file holding the password for encrypted PDFs")
     p.add_argument("--ocr-lang", metavar="LANGS", help="Tesseract languages for scans, e.g. deu, ara+eng (default: detect)")
@@ -610,7 +790,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("a", metavar="ENTITY_A")
         p.add_argument("b", metavar="ENTITY_B")
         p.add_argument("--reason", required=True, help="why (stored with the decision)")
-        p.add_argument("--user", default=os.environ.get("USER", "local-admin"))
+        p.add_argument("--user", default=None, help="name recorded with the decision (default: the --as user, else local-admin)")
         p.set_defaults(func=(lambda a, v=verb: cmd_merge(a, "merge" if v == "merge" else "split")))
 
     p = sub.add_parser("names", parents=[common], help="match a CSV list of names (any script) against every known name")
@@ -639,11 +819,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval_search)
 
     p = sub.add_parser("reindex", parents=[common], help="rebuild the search index from the record store")
+    p.add_argument("--backend", choices=("embedded", "elasticsearch"), default=None,
+                   help="index to rebuild (default: $DALIL_BACKEND or embedded); elasticsearch uses $DALIL_ES_URL")
     p.set_defaults(func=cmd_reindex)
 
     p = sub.add_parser("stats", parents=[common], help="counts of documents, pages, passages and failures")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("users", parents=[common], help="manage the users of this data folder (admin)",
+                       description="Users sign in to the UI; the CLI acts as local admin unless --as USER is given. "
+                                   "Roles: viewer < researcher (export, batch names) < editor (merge, protect; sees protected names) < admin.")
+    p.add_argument("action", choices=["list", "add", "remove", "grant", "revoke", "lock", "unlock"])
+    p.add_argument("name", nargs="?", help="user name")
+    p.add_argument("collection", nargs="?", help="collection (grant, revoke)")
+    p.add_argument("--role", choices=["viewer", "researcher", "editor", "admin"], default="viewer",
+                   help="role on public collections (add) or on the collection (grant); default %(default)s")
+    p.add_argument("--password-file", metavar="FILE", help="read the new password from FILE")
+    p.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+    p.add_argument("--oidc", metavar="EMAIL", help="identity that Streamlit's OIDC sign-in maps to this user")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("collections", parents=[common], help="list collections, or make one public or restricted (admin)")
+    p.add_argument("name", nargs="?")
+    p.add_argument("visibility", nargs="?", choices=["public", "restricted"], default="restricted")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_collections)
+
+    for verb, helptext in (("protect", "protect a person: readers without clearance see a stable pseudonym (editor)"),
+                           ("unprotect", "remove a person's protection (editor)")):
+        p = sub.add_parser(verb, parents=[common], help=helptext)
+        p.add_argument("name", help="entity id or any spelling of the name")
+        p.add_argument("--reason", required=verb == "protect", default="", help="why (stored with the decision)")
+        p.set_defaults(func=cmd_protect, action=verb)
+    p = sub.add_parser("protected", parents=[common], help="list protected people with pseudonyms and reasons (editor)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_protect, action="list")
+
+    p = sub.add_parser("audit", parents=[common], help="who searched, viewed or exported restricted material (admin)")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--verify", action="store_true", help="check the log's hash chain for tampering")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("export-pdf", parents=[common], help="a document as PDF; protected names removed from the text for readers without clearance")
+    p.add_argument("doc", help="document id (or prefix) or file name")
+    p.add_argument("--output", "-o", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_export_pdf)
 
     p = sub.add_parser("ui", parents=[common], help="start the Streamlit app")
     p.add_argument("--port", type=int, default=8501)
@@ -653,9 +876,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines.access import AccessDenied
+    from pipelines.stores.errors import IndexUnavailable, IndexWriteError
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except AccessDenied as exc:
+        print(f"dalil {args.command}: {exc}", file=sys.stderr)
+        return 3
+    except Exception as exc:  # a search index that is down or refuses writes; Haystack wraps component errors
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, (IndexUnavailable, IndexWriteError)):
+            cause = cause.__cause__
+        if cause is None:
+            raise
+        print(f"dalil {args.command}: {cause}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         print("\nInterrupted. Re-run the same command to continue where it stopped.", file=sys.stderr)
         return 130

@@ -26,7 +26,7 @@ KINDS = {PERSON: "person", ORGANIZATION: "organization", FACILITY: "facility", L
 LINKABLE = (PERSON, ORGANIZATION, FACILITY, LOCATION)
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS xref_decisions (
+CREATE TABLE IF NOT EXISTS main.xref_decisions (
     key_a TEXT NOT NULL,
     key_b TEXT NOT NULL,
     decision TEXT NOT NULL CHECK (decision IN ('merge', 'split')),
@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS xref_decisions (
     at REAL NOT NULL,
     PRIMARY KEY (key_a, key_b)
 );
-CREATE TABLE IF NOT EXISTS xref_links (
+CREATE TABLE IF NOT EXISTS main.xref_links (
     key_a TEXT NOT NULL,
     key_b TEXT NOT NULL,
     rule TEXT NOT NULL,
@@ -44,12 +44,12 @@ CREATE TABLE IF NOT EXISTS xref_links (
     source TEXT NOT NULL,
     PRIMARY KEY (key_a, key_b)
 );
-CREATE TABLE IF NOT EXISTS entity_members (
+CREATE TABLE IF NOT EXISTS main.entity_members (
     entity_id TEXT NOT NULL,
     entity_key TEXT PRIMARY KEY
 );
-CREATE INDEX IF NOT EXISTS entity_members_id ON entity_members(entity_id);
-CREATE TABLE IF NOT EXISTS entities (
+CREATE INDEX IF NOT EXISTS main.entity_members_id ON entity_members(entity_id);
+CREATE TABLE IF NOT EXISTS main.entities (
     entity_id TEXT PRIMARY KEY,
     label TEXT NOT NULL,
     canonical TEXT NOT NULL,

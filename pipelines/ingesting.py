@@ -34,6 +34,7 @@ class IngestSummary:
     failures: list[Failure] = field(default_factory=list)
     partial: list[str] = field(default_factory=list)
     run_id: int | None = None
+    protected: int = 0  # people newly protected because the documents mark them so
 
     def to_json(self) -> dict:
         return {
@@ -44,6 +45,7 @@ class IngestSummary:
             "pages": self.pages,
             "passages": self.passages,
             "partial": self.partial,
+            "protected": self.protected,
             "failures": [{"path": f.path, "doc_id": f.doc_id, "reason": f.reason.value, "detail": f.detail} for f in self.failures],
         }
 
@@ -135,6 +137,10 @@ def ingest_paths(
     index_pending(records, store)
     if summary.new_documents or not records.query("SELECT 1 FROM sqlite_master WHERE name = 'entities'"):
         crossref.build(records)
+    if summary.new_documents:
+        from pipelines.protection import auto_protect
+
+        summary.protected = len(auto_protect(records))
     records.finish_run(summary.run_id, summary.to_json())
     return summary
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,6 +20,9 @@ from pipelines.query_language import detect_query_language
 from pipelines.search_query import Clause, SearchQuery, parse_query
 from pipelines.stores.record import DocumentRow, RecordStore
 from pipelines.stores.tantivy_store import TantivyDocumentStore
+from pipelines.access import ANONYMOUS, Principal
+from pipelines.protection import opaque_key
+from pipelines.scoped import scope
 
 
 @dataclass(frozen=True)
@@ -92,25 +96,46 @@ def _with_expansions(query: SearchQuery, expansions: list[Expansion]) -> SearchQ
     return SearchQuery(query.text, clauses, query.filters)
 
 
+def _shielded_keys(counts: dict[str, int], shield) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key, n in counts.items():
+        shown = opaque_key(key) if key in shield.pseudonyms else shield.text(key)
+        out[shown] = out.get(shown, 0) + n
+    return out
+
+
 def _and(filters: list[dict]) -> dict | None:
     if not filters:
         return None
     return filters[0] if len(filters) == 1 else {"operator": "AND", "conditions": filters}
 
 
+def _without_protected(query: SearchQuery, shield) -> SearchQuery | None:
+    """The query minus words that name a protected person (for readers without clearance).
+
+    None when nothing that reveals no protected name is left to search for: a required word or a
+    phrase naming the person cannot be honoured without revealing where that person is named.
+    """
+    kept = []
+    for clause in query.clauses:
+        named = any(shield.hides(word) for word in re.findall(r"\w+", clause.surface))
+        if not named:
+            kept.append(clause)
+        elif clause.occur == "must":
+            return None
+    if any(c.occur != "must_not" for c in query.clauses) and not any(c.occur != "must_not" for c in kept):
+        return None
+    return SearchQuery(" ".join(c.surface for c in kept), kept, list(query.filters))
+
+
 class Searcher:
-    def __init__(self, records: RecordStore, store: TantivyDocumentStore):
+    def __init__(self, records: RecordStore, store: TantivyDocumentStore, audit=None):
         self.records = records
         self.store = store
+        self.audit = audit
         self.pipeline = build_query_pipeline(store)
         self.vectors = VectorStore(records)
         self.hybrid_pipeline = build_query_pipeline(store, self.vectors)
-        self._docs: dict[str, DocumentRow | None] = {}
-
-    def _document(self, doc_id: str) -> DocumentRow | None:
-        if doc_id not in self._docs:
-            self._docs[doc_id] = self.records.document(doc_id)
-        return self._docs[doc_id]
 
     def search(
         self,
@@ -128,10 +153,18 @@ class Searcher:
         expand_query: bool = True,
         dense: bool = True,
         like_passage: str | None = None,
+        principal: Principal = ANONYMOUS,
     ) -> SearchResults:
-        """Search passages. `dense` fuses embedding retrieval with BM25 when embeddings exist;
-        `like_passage` (a passage id) finds passages like that one ("more like this")."""
-        extra = []
+        """Search passages as `principal` sees them. `dense` fuses embedding retrieval with BM25 when
+        embeddings exist; `like_passage` (a passage id) finds passages like that one ("more like this").
+
+        Collections the principal may not read are excluded inside the index query (so totals and facet
+        counts never count them), and protected names are pseudonymised for readers without clearance.
+        """
+        records = scope(self.records, principal)
+        extra = [] if principal.is_admin else [{"field": "meta.collection", "operator": "in", "value": list(records.readable)}]
+        if like_passage and not records.passages_by_id([like_passage]):
+            return SearchResults(text, 0, [], offset, {}, "en", [])
         for key, value in (("lang", lang), ("court", court), ("case_number", case), ("doc_type", doc_type), ("entity", entity), ("role", role)):
             if value:
                 if key == "case_number":
@@ -140,13 +173,18 @@ class Searcher:
                     value = normalize_case_number(value)
                 extra.append({"field": f"meta.{key}", "operator": "==", "value": value})
         query = parse_query(text, extra)
+        shield = getattr(records, "shield", None)
+        if shield is not None and not shield.empty:
+            query = _without_protected(query, shield)
+            if query is None:
+                return SearchResults(text, 0, [], offset, {}, detect_query_language(text), [])
         free_text = " ".join(c.surface for c in query.clauses if c.occur == "should")
         query_lang = detect_query_language(free_text or text)
         # Quoted phrases, +/- words and case numbers ask for exactly those words: no expansion.
         expanding = expand_query and bool(free_text) and not query.is_precise
-        expansions = expand(free_text, query_lang) + self._alias_expansions(free_text) if expanding else []
+        expansions = expand(free_text, query_lang) + self._alias_expansions(records, free_text) if expanding else []
         query = _with_expansions(query, expansions)
-        filters = _and([self._resolve_entity_filter(f) for f in query.filters])
+        filters = _and([self._resolve_entity_filter(records, f) for f in query.filters])
         use_dense = (like_passage is not None or (dense and not query.is_precise)) and self.vectors.count() > 0
         if use_dense:
             window = offset + limit
@@ -160,15 +198,27 @@ class Searcher:
             result = self.pipeline.run({"retriever": {"query": query, "filters": filters, "top_k": limit, "offset": offset}})
             documents = result["retriever"]["documents"]
             total = result["retriever"]["total"]
-        hits = [self._hit(offset + i + 1, d, query) for i, d in enumerate(documents)]
+        texts = {pid: p.text for pid, p in records.passages_by_id([d.id for d in documents]).items()}
+        docs = {doc_id: records.document(doc_id) for doc_id in {d.meta["doc_id"] for d in documents}}
+        hits = [self._hit(offset + i + 1, d, query, docs.get(d.meta["doc_id"]), texts.get(d.id)) for i, d in enumerate(documents)]
+        hits = [h for h in hits if h]
         facets = self.store.facets(query, filters) if with_facets else {}
-        return SearchResults(text, total, [h for h in hits if h], offset, facets, query_lang, expansions)
+        if shield is not None and not shield.empty and "entity" in facets:
+            facets["entity"] = _shielded_keys(facets["entity"], shield)
+        self._audit(principal, records, "search", {"query": text, "hits": [h.passage_id for h in hits]}, [d.collection for d in docs.values() if d])
+        return SearchResults(text, total, hits, offset, facets, query_lang, expansions)
 
-    def _alias_expansions(self, text: str, max_aliases: int = 6) -> list[Expansion]:
+    def _audit(self, principal: Principal, records, action: str, detail: dict, collections: list[str]) -> None:
+        restricted = {c for c, v in self.records.collections().items() if v == "restricted"}
+        touched = sorted(set(collections) & restricted)
+        if self.audit is not None and touched:
+            self.audit.record(principal.name, action, detail, touched)
+
+    def _alias_expansions(self, records: RecordStore, text: str, max_aliases: int = 6) -> list[Expansion]:
         """Names in the query that are known entities bring their other spellings and scripts."""
         from pipelines import crossref
 
-        crossref.ensure_schema(self.records)
+        crossref.ensure_schema(records)
         words = text.split()
         found: list[Expansion] = []
         taken: set[int] = set()
@@ -180,12 +230,12 @@ class Searcher:
                 phrase = " ".join(words[start : start + size]).strip(",.;:\"'")
                 if len(phrase) < 4:
                     continue
-                rows = self.records.query(
+                rows = records.query(
                     "SELECT em.entity_id FROM mentions m JOIN entity_members em ON em.entity_key = m.entity_key"
                     " WHERE lower(m.text) = lower(?) AND m.label IN ('PERSON', 'FACILITY', 'ORGANIZATION') LIMIT 1", (phrase,))
                 if not rows:
                     continue
-                aliases = [r[0] for r in self.records.query(
+                aliases = [r[0] for r in records.query(
                     "SELECT m.text FROM mentions m JOIN entity_members em ON em.entity_key = m.entity_key WHERE em.entity_id = ?"
                     " AND lower(m.text) != lower(?) GROUP BY m.text ORDER BY count(*) DESC LIMIT ?", (rows[0][0], phrase, max_aliases))]
                 if aliases:
@@ -193,32 +243,32 @@ class Searcher:
                     taken |= span
         return found
 
-    def entity_keys(self, name: str) -> list[str]:
+    def entity_keys(self, name: str, records: RecordStore | None = None) -> list[str]:
         """Index keys for what a user typed after entity: (an entity id, or a name in any script).
 
-        A name resolves through cross-reference to its entity, and so to every spelling of it.
+        A name resolves through cross-reference to its entity, and so to every spelling of it. Through a
+        scoped store, a protected person's keys are opaque and match nothing in the index.
         """
         from pipelines.entity_views import find_entity
 
-        found = find_entity(self.records, name)
+        records = records or self.records
+        found = find_entity(records, name)
         if not found:
             return [name]
-        rows = self.records.query("SELECT entity_key FROM entity_members WHERE entity_id = ?", (found[0][0],))
+        rows = records.query("SELECT entity_key FROM entity_members WHERE entity_id = ?", (found[0][0],))
         return sorted({r[0] for r in rows}) or [name]
 
-    def _resolve_entity_filter(self, condition: dict) -> dict:
+    def _resolve_entity_filter(self, records: RecordStore, condition: dict) -> dict:
         if condition.get("field") == "meta.entity" and condition.get("operator") == "==":
-            return {"field": "meta.entity", "operator": "in", "value": self.entity_keys(str(condition["value"]))}
+            return {"field": "meta.entity", "operator": "in", "value": self.entity_keys(str(condition["value"]), records)}
         if condition.get("operator") == "NOT":
-            return {"operator": "NOT", "conditions": [self._resolve_entity_filter(c) for c in condition["conditions"]]}
+            return {"operator": "NOT", "conditions": [self._resolve_entity_filter(records, c) for c in condition["conditions"]]}
         return condition
 
-    def _hit(self, rank: int, document, query: SearchQuery) -> Hit | None:
+    def _hit(self, rank: int, document, query: SearchQuery, row: DocumentRow | None, text: str | None) -> Hit | None:
         meta = document.meta
-        row = self._document(meta["doc_id"])
-        if row is None:  # deleted from the record store after indexing; the index will catch up
+        if row is None or text is None:  # unreadable, or deleted from the record store after indexing
             return None
-        text = document.content or ""
         spans = match_spans(text, meta.get("lang") or "und", query.terms)
         short, short_spans, _ = snippet(text, spans)
         page = int(meta.get("page") or 1)

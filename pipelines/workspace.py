@@ -24,15 +24,40 @@ class Workspace:
 
     @cached_property
     def index(self) -> TantivyDocumentStore:
-        if self.settings.backend != "embedded":
-            raise NotImplementedError(f"backend {self.settings.backend!r} is not available in this version; use 'embedded'")
+        if self.settings.backend == "elasticsearch":
+            from pipelines.stores.elasticsearch_store import ElasticsearchDocumentStore
+            from pipelines.stores.vectors import VectorStore
+
+            s = self.settings
+            store = ElasticsearchDocumentStore(s.es_url, s.es_index, s.es_user, s.es_password,
+                                               vector_lookup=VectorStore(self.records).vectors_for)
+            store.check()  # a clear error now rather than from inside a pipeline
+            return store
         return TantivyDocumentStore(self.settings.index_path)
 
     @cached_property
     def searcher(self):
         from pipelines.querying import Searcher
 
-        return Searcher(self.records, self.index)
+        return Searcher(self.records, self.index, self.audit)
+
+    @cached_property
+    def audit(self):
+        from pipelines.audit import AuditLog
+
+        return AuditLog(self.settings.data_dir / "audit.sqlite3")
+
+    @cached_property
+    def users(self):
+        from pipelines.users import UserFile
+
+        return UserFile(self.settings.data_dir / "users.json")
+
+    def records_for(self, principal) -> RecordStore:
+        """The record store as `principal` may see it (see pipelines.scoped)."""
+        from pipelines.scoped import scope
+
+        return scope(self.records, principal)
 
     def close(self) -> None:
         if "index" in self.__dict__:

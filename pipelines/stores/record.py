@@ -91,6 +91,10 @@ CREATE TABLE IF NOT EXISTS tagged (
     doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
     tagger_version TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS collections (
+    name TEXT PRIMARY KEY,
+    visibility TEXT NOT NULL CHECK (visibility IN ('public', 'restricted'))
+);
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY AUTOINCREMENT,
     started_at REAL NOT NULL,
@@ -147,6 +151,17 @@ class RecordStore:
             raise
         else:
             self._conn.execute("COMMIT")
+
+    # --- collections ----------------------------------------------------------------------------
+    def set_collection(self, name: str, visibility: str) -> None:
+        self._conn.execute("INSERT INTO collections(name, visibility) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET visibility = excluded.visibility",
+                           (name, visibility))
+
+    def collections(self) -> dict[str, str]:
+        """Every collection with its visibility; one that holds documents but was never declared is public."""
+        out = {r[0]: "public" for r in self._conn.execute("SELECT DISTINCT collection FROM main.documents")}
+        out.update({r[0]: r[1] for r in self._conn.execute("SELECT name, visibility FROM main.collections")})
+        return out
 
     # --- runs -----------------------------------------------------------------------------------
     def start_run(self, args: dict) -> int:
