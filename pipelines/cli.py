@@ -477,7 +477,9 @@ def cmd_xref(args) -> int:
     from pipelines import crossref
 
     started = _time.perf_counter()
-    stats = crossref.build(_workspace(args).records)
+    workspace = _workspace(args)
+    _principal(args, workspace).require("edit")
+    stats = crossref.build(workspace.records)
     print(f"{stats['keys']} names → {stats['entities']} entities via {stats['links']} links in {_time.perf_counter() - started:.2f} s")
     return 0
 
@@ -509,6 +511,7 @@ def cmd_reindex(args) -> int:
     from pipelines.indexing import reindex
 
     workspace = _workspace(args)
+    _principal(args, workspace).require("admin")
     count = reindex(workspace.records, workspace.index)
     workspace.close()
     print(f"Re-indexed {count} documents ({workspace.index.count_documents()} passages) from the record store.")
