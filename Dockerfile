@@ -1,4 +1,5 @@
-# Dalil with the embedded default (SQLite + tantivy in one data volume).
+# Dalil: the CLI and UI with Tesseract (ara, deu, eng) and the bundled models. Embedded backend by
+# default; compose.yaml runs it against Elasticsearch (DALIL_BACKEND=elasticsearch).
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PIP_NO_CACHE_DIR=1 HAYSTACK_TELEMETRY_ENABLED=False DALIL_DATA=/data
 RUN apt-get update \

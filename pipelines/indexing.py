@@ -53,13 +53,14 @@ def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs:
             collections[doc_id] = row.collection
             if records.tagged_version(doc_id) == TAGGER_VERSION:
                 known.update(_stored_mentions(records, doc_id))
+        if dense_enabled():
+            # Before writing: a store with a vector field (Elasticsearch) reads them from the record store.
+            _embed_missing(records, passages)
         result = pipeline.run(
             {"to_documents": {"passages": passages, "metas": metas, "collections": collections}, "tagger": {"known": known}},
             include_outputs_from={"tagger"},
         )
         _save_mentions(records, result["tagger"]["documents"], known)
-        if dense_enabled():
-            _embed_missing(records, passages)
         store.commit()
         records.mark_indexed(batch)
         done += len(batch)
@@ -69,6 +70,12 @@ def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs:
 
 
 def reindex(records: RecordStore, store: TantivyDocumentStore, progress: Callable[[int], None] | None = None) -> int:
+    rebuild = getattr(store, "rebuild", None)
+    if rebuild is not None:
+        # Elasticsearch: fill a fresh index, then swap the alias, so searches never see half an index.
+        with rebuild():
+            records.mark_all_unindexed()
+            return index_pending(records, store, progress=progress)
     store.delete_all()
     store.commit()
     records.mark_all_unindexed()

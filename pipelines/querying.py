@@ -162,7 +162,7 @@ class Searcher:
         counts never count them), and protected names are pseudonymised for readers without clearance.
         """
         records = scope(self.records, principal)
-        extra = [] if principal.is_admin else [{"field": "meta.collection", "operator": "in", "value": list(records.readable)}]
+        extra = []
         if like_passage and not records.passages_by_id([like_passage]):
             return SearchResults(text, 0, [], offset, {}, "en", [])
         for key, value in (("lang", lang), ("court", court), ("case_number", case), ("doc_type", doc_type), ("entity", entity), ("role", role)):
@@ -173,6 +173,8 @@ class Searcher:
                     value = normalize_case_number(value)
                 extra.append({"field": f"meta.{key}", "operator": "==", "value": value})
         query = parse_query(text, extra)
+        if not principal.is_admin:  # after parsing: access control never makes an empty query non-empty
+            query.filters.append({"field": "meta.collection", "operator": "in", "value": list(records.readable)})
         shield = getattr(records, "shield", None)
         if shield is not None and not shield.empty:
             query = _without_protected(query, shield)

@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-ara tesseract-ocr-deu tesseract-ocr-eng poppler-utils fonts-noto-core fonts-dejavu-core libraqm0)
+# chromium + chromium-driver: tests/integration/test_browser.py drives the UI in a real headless browser.
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-ara tesseract-ocr-deu tesseract-ocr-eng poppler-utils fonts-noto-core fonts-dejavu-core libraqm0
+                 chromium chromium-driver)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -36,3 +36,15 @@ def sample_workspace(sample_data):
     workspace = Workspace.open(sample_data)
     yield workspace
     workspace.close()
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url():
+    """A real Elasticsearch node for the whole session (tests/elasticsearch_node.py). Fails, never skips."""
+    from tests.elasticsearch_node import NodeUnavailable, running_node
+
+    try:
+        with running_node() as url:
+            yield url
+    except NodeUnavailable as exc:
+        pytest.fail(f"the Elasticsearch tests need a real node and none could be started: {exc}", pytrace=False)

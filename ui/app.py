@@ -14,6 +14,17 @@ PAGES = [
 ]
 
 try:
+    from ui.auth import current_principal, sidebar, sign_in_form
+    from ui.views import ready_workspace
+
+    workspace = ready_workspace()
+    principal = current_principal(workspace)
+    if principal is None:
+        sign_in_form(workspace)
+        st.stop()
+    sidebar(principal)
+    if principal.is_admin:
+        PAGES.append(st.Page("pages/audit.py", title="Audit log", icon="🛡️"))
     st.navigation(PAGES).run()
 except Exception as exc:  # a friendly message, never a traceback, for the person at the screen
     st.error(f"Something went wrong: {type(exc).__name__}: {exc}")

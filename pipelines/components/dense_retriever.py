@@ -1,4 +1,7 @@
-"""Haystack component: dense (embedding) retrieval, filtered inside the index like BM25."""
+"""Haystack component: dense (embedding) retrieval, filtered inside the index like BM25.
+
+The embedded store ranks with the in-memory `VectorStore`; a store that offers `embedding_retrieval`
+(Elasticsearch kNN on its dense_vector field) is asked directly."""
 
 from __future__ import annotations
 
@@ -26,6 +29,11 @@ class DenseRetriever:
             if not text.strip():
                 return {"documents": []}
             query_vector = embed([text])[0]
+        knn = getattr(self.document_store, "embedding_retrieval", None)
+        if knn is not None:  # a store with its own vector index (Elasticsearch kNN), filters inside the search
+            extra = 1 if like_passage else 0
+            found = knn(query_vector, filters, top_k=top_k + extra, num_candidates=max(self.candidates, top_k))
+            return {"documents": [d for d in found if d.id != like_passage][:top_k]}
         ranked = self.vectors.search(query_vector, max(self.candidates, top_k))
         if like_passage:
             ranked = [(p, s) for p, s in ranked if p != like_passage]

@@ -70,3 +70,15 @@ class VectorStore:
     def vector_of(self, passage_id: str) -> np.ndarray | None:
         row = self.records.query("SELECT vector FROM embeddings WHERE passage_id = ? AND model = ?", (passage_id, MODEL))
         return np.frombuffer(row[0][0], dtype=np.float16) if row else None
+
+    def vectors_for(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors (float32) of these passages; passages without one are left out."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(passage_ids), 500):
+            chunk = passage_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for passage_id, blob in self.records.query(
+                f"SELECT passage_id, vector FROM embeddings WHERE model = ? AND passage_id IN ({marks})", (MODEL, *chunk)
+            ):
+                out[passage_id] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+        return out

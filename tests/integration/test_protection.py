@@ -47,6 +47,11 @@ def run(capsys, *argv: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def seeded(sample_data, tmp_path_factory):
+    return seed(sample_data, tmp_path_factory)
+
+
+def seed(sample_data, tmp_path_factory) -> dict:
+    """A copy of the sample workspace plus the seeded secrets and four users (see the module docstring)."""
     data = tmp_path_factory.mktemp("seeded") / "data"
     shutil.copytree(sample_data, data)
     docs = tmp_path_factory.mktemp("seed-docs")

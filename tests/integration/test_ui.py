@@ -105,7 +105,126 @@ def test_entity_page_split_and_merge_with_a_reason(app, sample_data):
         app.button(key="split_button").click().run()
         assert not app.exception
         assert any("Recorded split" in s.value for s in app.success)
-        assert records.query("SELECT count(*) FROM xref_decisions WHERE decision = 'split' AND user = 'ui'")[0][0] > 0
+        assert records.query("SELECT count(*) FROM xref_decisions WHERE decision = 'split' AND user = 'local-admin'")[0][0] > 0
     finally:
         records._conn.execute("DELETE FROM xref_decisions")
         crossref.build(records)
+
+
+def _citations(app) -> list[str]:
+    return [c.value for c in app.code]
+
+
+def test_facet_click_filters_and_a_second_click_drops_the_filter(app):
+    app.run()
+    app.text_input(key="query").input("Freitagsgebet Moschee Barakat").run()
+    assert "OLG Koblenz, Urteil v. 13.01.2022 – 1 StE 9/19, S. 6, Rn. 21" in _citations(app)
+    facet = app.button(key="facet-case_number-1 StE 3/21")
+    assert facet.label.startswith("1 StE 3/21 · ")  # the value and its count
+    facet.click().run()
+    assert not app.exception
+    assert app.text_input(key="case").value == "1 StE 3/21"
+    assert _citations(app) and all("1 StE 3/21" in c for c in _citations(app))
+    app.button(key="facet-case_number-1 StE 3/21").click().run()
+    assert app.text_input(key="case").value == ""
+    assert "OLG Koblenz, Urteil v. 13.01.2022 – 1 StE 9/19, S. 6, Rn. 21" in _citations(app)
+    app.button(key="facet-year-2022").click().run()
+    assert _citations(app) and all("2022" in c for c in _citations(app))
+    app.button(key="clear-year").click().run()
+    assert app.text_input(key="year").value == ""
+
+
+def test_entity_facet_shows_the_canonical_name_and_filters_every_spelling(app):
+    app.run()
+    app.text_input(key="query").input("Freitagsgebet Moschee Barakat").run()
+    facet = app.button(key="facet-entity-person:yusuf barakat")
+    assert facet.label.startswith("Yusuf Barakat · ")
+    facet.click().run()
+    assert not app.exception
+    assert app.text_input(key="entity").value.startswith("per-")
+    assert _citations(app)
+
+
+def test_query_filters_and_page_survive_a_page_switch(app):
+    app.run()
+    app.selectbox(key="lang").select("en").run()
+    app.text_input(key="query").input("witness").run()
+    first_page = _citations(app)
+    app.button(key="next").click().run()
+    second_page = _citations(app)
+    assert second_page and second_page != first_page
+    app.switch_page("pages/basket.py")
+    app.run()
+    app.switch_page("pages/search.py")
+    app.run()
+    assert not app.exception
+    assert app.text_input(key="query").value == "witness"
+    assert app.selectbox(key="lang").value == "en"
+    assert _citations(app) == second_page
+    assert any("Page 2 of" in c.value for c in app.caption)
+
+
+def test_result_links_open_the_document_at_that_paragraph(app):
+    from urllib.parse import parse_qs
+
+    app.run()
+    app.text_input(key="query").input("Freitagsgebet Moschee Barakat").run()
+    link = app.get("page_link")[0].proto
+    assert link.page == "document" and link.label == "Open at Rn. 21, p. 6"
+    params = {k: v[0] for k, v in parse_qs(link.query_string).items()}
+    assert params["passage"].startswith(params["doc"][:16] + ":")
+    # What the link's URL (document?doc=…&passage=…) opens, shared or clicked:
+    app.query_params.update(params)
+    app.switch_page("pages/document.py")
+    app.run()
+    assert not app.exception
+    assert any("Linked passage: Rn. 21, page 6" in m.value for m in app.markdown)
+    assert "OLG Koblenz, Urteil v. 13.01.2022 – 1 StE 9/19, S. 6, Rn. 21" in _citations(app)
+    assert any(c.endswith(f"document?doc={params['doc']}&passage={params['passage'].replace(':', '%3A')}") for c in _citations(app))
+    assert app.number_input(key="page_input").value == 6
+    html = " ".join(h.proto.body for h in app.get("html"))
+    anchor = "p-" + params["passage"].replace(":", "-")
+    assert f'id="{anchor}"' in html and "<mark>Rn. 21 Der Zeuge Yusuf Barakat" in html
+
+
+def test_entity_page_draws_the_cooccurrence_graph_and_timeline(app):
+    import json
+
+    app.run()
+    app.switch_page("pages/entities.py")
+    app.run()
+    app.text_input(key="entity_query").input("Anwar Raslan").run()
+    assert not app.exception
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    graph = next(s for s in specs if any(p.get("name") == "node" and p["select"]["on"] == "click" for p in s.get("params", [])))
+    assert any(p.get("bind") == "scales" for p in graph["params"]), "zoom and pan"
+    names = {v["name"] for layer in graph["layer"] for v in (layer.get("data") or {}).get("values", []) if "name" in v}
+    assert {"Anwar Raslan", "Eyad al-Gharib", "Branch 251 (al-Khatib)", "1 StE 9/19"} <= names
+    assert len(specs) >= 2, "a timeline chart next to the graph"
+
+
+def test_cooccurrence_graph_links_people_facilities_and_cases(sample_workspace):
+    from pipelines.entity_graph import cooccurrence_graph, dated_mentions
+    from pipelines.entity_views import entity_page, find_entity
+
+    page = entity_page(sample_workspace.records, find_entity(sample_workspace.records, "Anwar Raslan")[0][0])
+    graph = cooccurrence_graph(sample_workspace.records, page)
+    kinds = {n.kind for n in graph.nodes}
+    assert {"person", "facility", "case"} <= kinds
+    assert graph.nodes[0].centre and graph.nodes[0].label == "Anwar Raslan"
+    branch = next(n for n in graph.nodes if n.label.startswith("Branch 251"))
+    assert any({e.source, e.target} == {branch.node_id, "case:1 StE 9/19"} for e in graph.edges)
+    dated = dated_mentions(sample_workspace.records, page)
+    assert dated and [d.date for d in dated] == sorted(d.date for d in dated) and dated[0].case_number == "1 StE 9/19"
+
+
+def test_spring_layout_is_deterministic_and_bounded():
+    from ui.graph import spring_layout
+
+    ids = [f"n{i}" for i in range(12)]
+    edges = [(f"n{i}", f"n{(i * 5) % 12}", i + 1) for i in range(12)]
+    first, second = spring_layout(ids, edges, "n0"), spring_layout(ids, edges, "n0")
+    assert first == second
+    assert max(abs(first["n0"][0]), abs(first["n0"][1])) < 1e-9, "the centre stays in the middle"
+    assert all(-1.0 <= x <= 1.0 and -1.0 <= y <= 1.0 for x, y in first.values())
+    assert len({(round(x, 3), round(y, 3)) for x, y in first.values()}) == len(ids)

@@ -1,0 +1,3 @@
+from ui.views import audit_page
+
+audit_page()
