@@ -172,7 +172,8 @@ class Searcher:
 
                     value = normalize_case_number(value)
                 extra.append({"field": f"meta.{key}", "operator": "==", "value": value})
-        query = parse_query(text, extra)
+        # "More like this" needs no words of its own: the passage is the query.
+        query = SearchQuery(text, [], list(extra)) if like_passage and not text.strip() else parse_query(text, extra)
         if not principal.is_admin:  # after parsing: access control never makes an empty query non-empty
             query.filters.append({"field": "meta.collection", "operator": "in", "value": list(records.readable)})
         shield = getattr(records, "shield", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipelines.entities import patterns, statistical
+from pipelines.entities import cued_names, latin_cues, patterns, statistical
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.mention import CASE_NUMBER, LAW, PERSON, Mention
 from pipelines.entities.roles import assign_roles
@@ -54,9 +54,25 @@ def extract_mentions(texts: list[str], langs: list[str]) -> list[list[Mention]]:
         for index, mentions in zip(indexes, statistical.predict([texts[i] for i in indexes], lang)):
             model_out[index] = mentions
     gazetteer = Gazetteer.default()
+    candidates = []
+    for index, text in enumerate(texts):
+        model = model_out.get(index, [])
+        if langs[index] in ("de", "en"):
+            model = latin_cues.clean_model_mentions(text, model, langs[index])
+        found = model + gazetteer.find(text) + patterns.find_patterns(text)
+        if langs[index] == "ar":
+            found += cued_names.cued_names(text)
+        elif langs[index] == "de":  # en_core_web_sm finds English names after role words itself
+            found += latin_cues.cued_names(text, langs[index])
+        candidates.append(found)
+    arabic = [i for i, lang in enumerate(langs) if lang == "ar"]
+    if arabic:
+        # A person named in full in one passage is recognised by name elsewhere in the same batch.
+        firm = [[m for m in candidates[i] if m.source == "pattern" or m.label == "PERSON"] for i in arabic]
+        for index, extra in zip(arabic, cued_names.remembered_names([texts[i] for i in arabic], firm)):
+            candidates[index] += extra
     results = []
-    for index, (text, lang) in enumerate(zip(texts, langs)):
-        candidates = model_out.get(index, []) + gazetteer.find(text) + patterns.find_patterns(text)
-        merged = _with_titles(text, merge(candidates))
+    for text, lang, found in zip(texts, langs, candidates):
+        merged = _with_titles(text, merge(found))
         results.append(assign_roles(text, lang, merged))
     return results

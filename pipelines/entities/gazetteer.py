@@ -1,4 +1,4 @@
-"""Known facilities and organisations (corpora/resources) found by alias, in any script.
+"""Known facilities, organisations and places (corpora/resources) found by alias, in any script.
 
 Matching runs on a folded copy of the text (lower case, Arabic letters unified, tashkeel dropped,
 dashes as spaces) with a map back to the original offsets, so the mention points at exact characters
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.entities.mention import FACILITY, ORGANIZATION, Mention
+from pipelines.entities.mention import FACILITY, LOCATION, ORGANIZATION, Mention
 
 RESOURCES = Path(__file__).resolve().parents[2] / "corpora" / "resources"
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "-": " ", "‐": " ", "–": " ", "—": " ", "’": "'", "ʿ": "'", "‘": "'"})
@@ -54,7 +54,7 @@ class Entry:
 
 def load_entries(resources: Path = RESOURCES) -> list[Entry]:
     entries = []
-    for name, label in (("facilities.json", FACILITY), ("organizations.json", ORGANIZATION)):
+    for name, label in (("facilities.json", FACILITY), ("organizations.json", ORGANIZATION), ("places.json", LOCATION)):
         path = resources / name
         if not path.exists():
             continue

@@ -212,3 +212,43 @@ def test_removed_and_locked_users_lose_access_at_once(capsys, seeded):
     assert run(capsys, "users", "unlock", "temp1", *common)[0] == 0
     assert run(capsys, "users", "remove", "temp1", *common)[0] == 0
     assert run(capsys, "search", "Branch 251", "--as", "temp1", *common)[0] == 3
+
+
+@pytest.fixture(scope="module")
+def seeded_on_elasticsearch(seeded, elasticsearch_url, tmp_path_factory):
+    """The seeded workspace, indexed into a real Elasticsearch node instead of tantivy."""
+    import os
+    import uuid
+
+    from pipelines.stores.elasticsearch_store import ElasticsearchDocumentStore
+
+    data = tmp_path_factory.mktemp("seeded-es") / "data"
+    shutil.copytree(seeded["data"], data)
+    alias = f"dalil-leak-{uuid.uuid4().hex[:8]}"
+    saved = {k: os.environ.get(k) for k in ("DALIL_ES_URL", "DALIL_ES_INDEX", "DALIL_BACKEND")}
+    os.environ.update(DALIL_ES_URL=elasticsearch_url, DALIL_ES_INDEX=alias)
+    assert main(["reindex", "--backend", "elasticsearch", "--data", str(data)]) == 0
+    os.environ["DALIL_BACKEND"] = "elasticsearch"
+    yield {**seeded, "data": str(data)}
+    ElasticsearchDocumentStore(elasticsearch_url, alias=alias).destroy()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def test_elasticsearch_backend_leaks_nothing_either(capsys, seeded_on_elasticsearch, tmp_path):
+    seen = outputs(capsys, seeded_on_elasticsearch, "reader", tmp_path)
+    for path, text in seen.items():
+        assert MARKER not in text and "internal-memo" not in text, f"restricted material leaked through {path} on Elasticsearch"
+        for name in PROTECTED:
+            assert name not in text, f"protected name {name!r} leaked through {path} on Elasticsearch"
+    assert "Witness W-1 testified by video link" in seen["search-text protected witness testified"]
+    reader = json.loads(run(capsys, "search", "survivor Branch 251", "--json", "--facets", "--no-dense", "--data", seeded_on_elasticsearch["data"], "--as", "reader")[1])
+    admin = json.loads(run(capsys, "search", "survivor Branch 251", "--json", "--facets", "--no-dense", "--data", seeded_on_elasticsearch["data"])[1])
+    assert "sealed" not in reader["facets"].get("collection", {}) and admin["facets"]["collection"].get("sealed", 0) > 0
+    assert reader["total"] == admin["total"] - admin["facets"]["collection"]["sealed"]
+    editor = outputs(capsys, seeded_on_elasticsearch, "editor1", tmp_path)
+    assert json.loads(editor[f"search {MARKER}"])["hits"][0]["filename"] == "internal-memo.md"
+    assert "Marwan Qasimi" in editor["search-text protected witness testified"]

@@ -1,0 +1,117 @@
+"""Arabic person names that the statistical model misses, found from the words around them.
+
+Two rules, both plain linguistics rather than a name list:
+
+* **Cued names.** Arabic legal prose introduces a person by role, title or profession: "الشاهدة ليلى
+  درويش", "المحامي كونراد فايسباخ", "العقيد …". The one or two name-like words after such a cue are a
+  person. A first word with the article (ال) is not a name ("المتهم الأول"), but a second one is
+  ("إياد الغريب"). Court codes for anonymous witnesses ("Z 31", "P-7") count as names too.
+* **Document memory.** A person named in full once is the same person when the full name or the family
+  name recurs in the same batch of passages (a document): "… وقال حداد".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines.entities.arabic_clitics import strip_proclitics
+from pipelines.entities.mention import PERSON, Mention
+
+RESOURCES = Path(__file__).resolve().parents[2] / "corpora" / "resources"
+_TOKEN = re.compile(r"[\w\u0600-\u06FF]+(?:[-.][\w]+)*")
+_ARABIC_WORD = re.compile(r"^[\u0621-\u064A\u0671-\u06D3]{2,}$")
+_CODE = re.compile(r"\b[A-Z]\s?-?\s?\d{1,3}\b")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[frozenset[str], frozenset[str]]:
+    """(one-word cues, multi-word cues) in Arabic."""
+    words: set[str] = set()
+    roles = json.loads((RESOURCES / "role_cues.json").read_text(encoding="utf-8"))
+    for role, by_lang in roles.items():
+        if isinstance(by_lang, dict) and role not in ("victim",):
+            words.update(by_lang.get("ar", []))
+    titles = json.loads((RESOURCES / "titles.json").read_text(encoding="utf-8"))["titles"]
+    words.update(t["text"] for t in titles if t["lang"] == "ar")
+    words.update(json.loads((RESOURCES / "person_cues.json").read_text(encoding="utf-8"))["ar"])
+    # Verb phrases ("أدلى بشهادته") and bare plurals do not introduce one named person.
+    nouns = {w for w in words if len(w.split()) <= 4 and not w.startswith(("أدلى", "أدلت", "شهد", "قال", "في ", "وجهت", "وُجّهت", "يحاكم", "يُحاكم"))}
+    return frozenset(w for w in nouns if " " not in w), frozenset(w for w in nouns if " " in w)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    data = json.loads((RESOURCES / "stopwords.json").read_text(encoding="utf-8"))
+    return frozenset(data.get("ar", [])) | {"إن", "أن", "إنه", "أنه", "بأن", "وإن", "وأن"}
+
+
+def _name_like(word: str, first: bool) -> bool:
+    bare = strip_proclitics(word)[1]
+    if word in _stopwords() or bare in _stopwords() or not _ARABIC_WORD.match(word):
+        return False
+    if word in _cues()[0] or word.startswith("لل"):  # "… براندشتيتر الشاهد": the next cue is not part of the name
+        return False
+    return not (first and word.startswith("ال"))
+
+
+def cued_names(text: str) -> list[Mention]:
+    single, multi = _cues()
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    found: list[Mention] = []
+    index = 0
+    while index < len(tokens):
+        after = _cue_end(tokens, index, single, multi)
+        if after is None:
+            index += 1
+            continue
+        code = _CODE.match(text, tokens[after][0]) if after < len(tokens) else None
+        if code:
+            found.append(Mention(code.start(), code.end(), code.group(), PERSON, "pattern"))
+            index = after + 1
+            continue
+        name: list[tuple[int, int, str]] = []
+        for position in range(after, min(after + 2, len(tokens))):
+            start, end, word = tokens[position]
+            if position > after and text[tokens[position - 1][1] : start].strip():  # punctuation ends a name
+                break
+            if not _name_like(word, first=not name):
+                break
+            name.append((start, end, word))
+        if name:
+            found.append(Mention(name[0][0], name[-1][1], text[name[0][0] : name[-1][1]], PERSON, "pattern"))
+            index = after + len(name)
+        else:
+            index = after
+    return found
+
+
+def _cue_end(tokens, index: int, single: frozenset[str], multi: frozenset[str]) -> int | None:
+    """Index of the token after a cue starting at `index`, or None. A cue may carry a proclitic (وقال الشاهد / للشاهد)."""
+    for length in (4, 3, 2):
+        if index + length <= len(tokens):
+            phrase = " ".join(t[2] for t in tokens[index : index + length])
+            if phrase in multi or strip_proclitics(phrase)[1] in multi:
+                return index + length
+    word = tokens[index][2]
+    if word in single or strip_proclitics(word)[1] in single or ("ال" + strip_proclitics(word)[1][2:] in single and word.startswith("لل")):
+        return index + 1
+    return None
+
+
+def remembered_names(texts: list[str], known: list[list[Mention]]) -> list[list[Mention]]:
+    """Recurrences, across the batch, of persons already found: full names, and family names alone."""
+    names: set[str] = set()
+    for mentions in known:
+        for mention in mentions:
+            words = mention.text.split()
+            if mention.label == PERSON and len(words) >= 2 and all(_name_like(w, first=i == 0) for i, w in enumerate(words)):
+                names.add(mention.text)
+                if len(words[-1]) >= 3 and words[-1] not in _stopwords():
+                    names.add(words[-1])
+    if not names:
+        return [[] for _ in texts]
+    pattern = re.compile(r"(?<![\w\u0600-\u06FF])(?:[وفبكل])?(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w\u0600-\u06FF])")
+    return [[Mention(m.start(1), m.end(1), m.group(1), PERSON, "pattern") for m in pattern.finditer(text)] for text in texts]

@@ -1,0 +1,112 @@
+"""German (and English) names after role words, and the model's German common-noun mistakes.
+
+German capitalises every noun, so a statistical model trained on a few thousand sentences tags nouns
+such as "Tötungen" or "Nebenkläger" as places and organisations. Two rules, both from the project's
+own word lists (corpora/resources), fix the common cases:
+
+* **Role words are not names.** A model mention that is only a role word or title ("Oberst",
+  "Verteidigerin") is dropped, and a person span that starts with one ("Oberstaatsanwältin Sabine
+  Ortlepp") loses it.
+* **Cued names.** A role word followed by capitalised words that are not common nouns ("Die
+  Nebenklägerin Hala Sabbagh", "der Zeuge Z 31") names a person.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines.entities.mention import FACILITY, LOCATION, ORGANIZATION, PERSON, Mention
+
+RESOURCES = Path(__file__).resolve().parents[2] / "corpora" / "resources"
+_WORD = re.compile(r"[A-Za-zÄÖÜäöüß][\w'’.-]*")
+_HONORIFICS = {"Dr", "Prof", "med", "jur", "Herr", "Frau", "Mr", "Mrs", "Ms", "Dres"}
+_CODE = re.compile(r"[A-Z]\s?-?\s?\d{1,3}\b")
+# Endings of German common nouns; a word with one of them is not a name.
+_NOUN_END = re.compile(r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|tät|täten|ismus|ment|mente|zelle|zellen|gen|ern|nisse|nis|ende|enden)$")
+
+
+@lru_cache(maxsize=2)
+def role_words(lang: str) -> frozenset[str]:
+    words: set[str] = set()
+    for by_lang in json.loads((RESOURCES / "role_cues.json").read_text(encoding="utf-8")).values():
+        if isinstance(by_lang, dict):
+            for cue in by_lang.get(lang, []):
+                if " " not in cue.strip() or cue.split()[0].lower() in ("der", "die", "des", "dem", "den", "the"):
+                    words.add(cue.split()[-1])
+    titles = json.loads((RESOURCES / "titles.json").read_text(encoding="utf-8"))["titles"]
+    words.update(t["text"] for t in titles if t["lang"] == lang and " " not in t["text"])
+    return frozenset(w for w in words if w[:1].isupper())
+
+
+@lru_cache(maxsize=2)
+def _stopwords(lang: str) -> frozenset[str]:
+    data = json.loads((RESOURCES / "stopwords.json").read_text(encoding="utf-8"))
+    return frozenset(w.casefold() for w in data.get(lang, []))
+
+
+def clean_model_mentions(text: str, mentions: list[Mention], lang: str) -> list[Mention]:
+    """Drop role words and German common nouns the model took for names; cut role words off person spans."""
+    roles = role_words(lang)
+    out = []
+    for mention in mentions:
+        if mention.source != "model" or mention.label not in (PERSON, ORGANIZATION, LOCATION, FACILITY):
+            out.append(mention)
+            continue
+        words = mention.text.split()
+        if words and words[0] in roles and len(words) > 1 and mention.label == PERSON:
+            cut = mention.text.index(words[1], len(words[0]))
+            mention = replace(mention, start=mention.start + cut, text=mention.text[cut:])
+            words = words[1:]
+        if all(w in roles for w in words):
+            continue
+        if lang == "de" and len(words) == 1 and (not words[0][:1].isupper() or _NOUN_END.search(words[0])):
+            continue
+        out.append(mention)
+    return out
+
+
+def cued_names(text: str, lang: str) -> list[Mention]:
+    roles = cues = role_words(lang)
+    found = []
+    for match in _WORD.finditer(text):
+        if match.group() not in cues:
+            continue
+        position = match.end()
+        rest = text[position:]
+        stripped = len(rest) - len(rest.lstrip(" "))
+        if not stripped:
+            continue
+        start = position + stripped
+        code = _CODE.match(text, start)
+        if code:
+            found.append(Mention(start, code.end(), code.group(), PERSON, "pattern"))
+            continue
+        end = start
+        taken = 0
+        for word in _WORD.finditer(text, start):
+            gap = text[end:word.start()]
+            if not taken and word.group().rstrip(".") in _HONORIFICS and (word.start() == start or not gap.strip(" .")):
+                start = end = word.end()  # "Rechtsanwältin Dr. Lena Paulsen": the title is not the name
+                continue
+            if (taken and gap != " ") or (not taken and gap.strip(" ")):
+                break
+            if not taken:
+                start = word.start()
+            token = word.group().rstrip(".")
+            if not _name_like(token, lang, roles) or taken == 3:
+                break
+            end = word.start() + len(token)
+            taken += 1
+        if taken:
+            found.append(Mention(start, end, text[start:end], PERSON, "pattern"))
+    return found
+
+
+def _name_like(word: str, lang: str, roles: frozenset[str]) -> bool:
+    if not word[:1].isupper() or word in roles or word.casefold() in _stopwords(lang) or len(word) < 2:
+        return False
+    return not (lang == "de" and _NOUN_END.search(word))
