@@ -101,8 +101,12 @@ def auto_protect(records: RecordStore) -> list[tuple[str, str]]:
     for r in rows:
         if r["entity_key"] in done:
             continue
-        sentence = _sentence_around(r["text"], r["start"], r["end"]).casefold()
-        cue = next((c for lang in (r["lang"], "en", "de", "ar") for c in cues.get(lang, ()) if c in sentence), None)
+        left, sentence = _sentence_around(r["text"], r["start"], r["end"])
+        folded = sentence.casefold()
+        span = (r["start"] - left, r["end"] - left)
+        # The cue must stand beside the name, not be part of what was taken for one ("شاهد محمي الهوية").
+        cue = next((c for lang in (r["lang"], "en", "de", "ar") for c in cues.get(lang, ())
+                    if c in folded and not _overlaps(folded, c, span)), None)
         if cue is None:
             continue
         entity = records.query("SELECT entity_id FROM entity_members WHERE entity_key = ?", (r["entity_key"],))
@@ -113,10 +117,16 @@ def auto_protect(records: RecordStore) -> list[tuple[str, str]]:
     return found
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, str]:
     left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     right = _SENTENCE_END.search(text, end)
-    return text[left : right.start() + 1 if right else len(text)]
+    return left, text[left : right.start() + 1 if right else len(text)]
+
+
+def _overlaps(sentence: str, cue: str, span: tuple[int, int]) -> bool:
+    """Whether every occurrence of the cue in the sentence overlaps the mention's span."""
+    starts = [m.start() for m in re.finditer(re.escape(cue), sentence)]
+    return all(s < span[1] and span[0] < s + len(cue) for s in starts)
 
 
 def protected_entities(records: RecordStore) -> list[tuple[str, str, str, str]]:

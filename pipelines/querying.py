@@ -125,6 +125,8 @@ def _without_protected(query: SearchQuery, shield) -> SearchQuery | None:
             return None
     if any(c.occur != "must_not" for c in query.clauses) and not any(c.occur != "must_not" for c in kept):
         return None
+    if len(kept) == len(query.clauses):
+        return query  # nothing named a protected person: the query as typed (quotes and all)
     return SearchQuery(" ".join(c.surface for c in kept), kept, list(query.filters))
 
 
