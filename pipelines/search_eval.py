@@ -1,4 +1,5 @@
-"""`dalil eval-search`: recall@10 and MRR per language pair on a judged query set, dense on and off.
+"""`dalil eval-search`: recall@10 and MRR per language pair on a judged query set: BM25, hybrid, and hybrid
+with the target language as a filter.
 
 Query file (TSV): id, query_lang, target_lang, query, relevant — relevant passages as
 `FILENAME#PHRASE;…`, where PHRASE is an exact phrase of the relevant paragraph, so the judgement
@@ -14,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.access import LOCAL_ADMIN
 from pipelines.querying import Searcher
 
 DEFAULT_QUERIES = Path(__file__).resolve().parents[1] / "corpora" / "gold" / "queries" / "queries.tsv"
@@ -59,13 +61,15 @@ def relevant_passages(searcher: Searcher, judged: Judged) -> set[str]:
 
 def evaluate(searcher: Searcher, queries: list[Judged], k: int = 10) -> dict[str, dict[str, dict[str, float]]]:
     report: dict[str, dict[str, dict[str, float]]] = {}
-    for mode, dense in (("bm25", False), ("hybrid", True)):
+    # The third mode is the researcher who says which language they want material in (`lang:de`).
+    for mode, dense, by_target in (("bm25", False, False), ("hybrid", True, False), ("hybrid, target language filter", True, True)):
         by_pair: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for judged in queries:
             relevant = relevant_passages(searcher, judged)
             if not relevant:
                 continue
-            hits = searcher.search(judged.query, limit=k, dense=dense).hits
+            hits = searcher.search(judged.query, limit=k, dense=dense, lang=judged.target_lang if by_target else None,
+                                   principal=LOCAL_ADMIN).hits
             ranked = [h.passage_id for h in hits]
             recall = len(relevant & set(ranked)) / len(relevant)
             reciprocal = next((1 / (i + 1) for i, p in enumerate(ranked) if p in relevant), 0.0)

@@ -39,7 +39,9 @@ def _warming(_ws: Workspace, data_dir: str) -> threading.Thread:
     profiles in the background, so the first search does not pay for them (see pipelines/warmup.py)."""
     from pipelines.warmup import warm_up
 
-    thread = threading.Thread(target=warm_up, args=(_ws,), name="dalil-warm-up", daemon=True)
+    keyword_ready = threading.Event()
+    thread = threading.Thread(target=warm_up, args=(_ws, keyword_ready), name="dalil-warm-up", daemon=True)
+    thread.keyword_ready = keyword_ready
     thread.start()
     return thread
 
@@ -169,16 +171,21 @@ def search_page() -> None:
     if year and not re.fullmatch(r"\d{4}", year):
         st.warning(f"Year {year!r} is not a year: write four digits, e.g. 2022.")
         return
-    warming(ws).join(timeout=60)  # a search typed within the first seconds waits for the warm-up, not beside it
+    warm = warming(ws)
+    warm.keyword_ready.wait(timeout=60)
+    # Until the embedding model has loaded (a second or two after start-up) answer from keywords at once.
+    semantic = not warm.is_alive()
     try:
         started = time.perf_counter()
         results = ws.searcher.search(
             query + (f" year:{year}" if year else ""), lang=None if lang == "any" else lang,
             doc_type=None if doc_type == "any" else doc_type, court=court.strip() or None, case=case.strip() or None,
             entity=entity.strip() or None, role=None if role == "any" else role, limit=limit, offset=page_number * limit,
-            with_facets=True, expand_query=expand, principal=principal(ws),
+            with_facets=True, expand_query=expand, principal=principal(ws), dense=semantic,
         )
         took = time.perf_counter() - started
+        if not semantic:
+            st.caption("Keyword matches only: semantic matching is still loading. Search again in a moment for both.")
     except QuerySyntaxError as exc:
         st.warning(str(exc))
         return
