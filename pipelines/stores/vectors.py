@@ -2,7 +2,8 @@
 searched in memory, loaded on first use and refreshed when the count changes.
 
 Scoring runs in float32: numpy has no BLAS kernel for float16, and a float16 product measured
-100x slower (`dalil bench search`). Memory is 2 KiB per passage (200 MiB per 100k passages).
+100x slower (`dalil bench search`). Memory is 2 KiB per passage (200 MiB per 100k passages). From
+`ann.ANN_MIN` passages on, an approximate index (`pipelines.stores.ann`) replaces exact scoring.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipelines.embedding import DIMENSIONS, MODEL
+from pipelines.stores.ann import ANN_MIN, AnnIndex
 from pipelines.stores.record import RecordStore
 
 SCHEMA = """
@@ -28,6 +30,7 @@ class VectorStore:
         self._ids: list[str] = []
         self._matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
         self._loaded_count = -1
+        self._ann: AnnIndex | None = None
 
     def missing(self, passage_ids: list[str]) -> list[str]:
         have = set()
@@ -55,12 +58,19 @@ class VectorStore:
         self._ids = [r[0] for r in rows]
         self._matrix = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(-1, DIMENSIONS).astype(np.float32)
                         if rows else np.zeros((0, DIMENSIONS), dtype=np.float32))
+        self._ann = None
+        if len(self._ids) >= ANN_MIN:
+            self._ann = AnnIndex(self._matrix)
+            self._matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)  # the graph holds them now (8-bit)
         self._loaded_count = count
 
     def search(self, query_vector: np.ndarray, top_k: int = 100) -> list[tuple[str, float]]:
         self._load()
         if not self._ids:
             return []
+        if self._ann is not None:
+            rows, found = self._ann.search(query_vector, min(top_k, len(self._ids)))
+            return [(self._ids[i], float(s)) for i, s in zip(rows, found)]
         scores = self._matrix @ query_vector.astype(np.float32)
         top_k = min(top_k, len(self._ids))
         best = np.argpartition(-scores, top_k - 1)[:top_k]
