@@ -341,3 +341,35 @@ def bench_search(sizes: tuple[int, ...] = (100_000,), queries: int = 200, baseli
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return report
+
+
+def bench_ner(tokens_per_language: int = 20_000) -> dict:
+    """Tokens/s per language for the whole entity stage (model + gazetteer + rules + roles), next to the
+    bare spaCy model measured in the same run. Text: the gold sentences of corpora/gold, repeated."""
+    from pipelines.entities.conll import read_conll
+    from pipelines.entities.extract import extract_mentions
+    from pipelines.entities.statistical import load_model
+
+    gold = Path(__file__).resolve().parents[1] / "corpora" / "gold"
+    report: dict = {}
+    for lang in ("en", "de", "ar"):
+        sentences = [" ".join(s.tokens) for s in read_conll(gold / f"ner-{lang}.conll")]
+        per_round = sum(len(s.split()) for s in sentences)
+        texts = sentences * max(1, tokens_per_language // per_round)
+        tokens = per_round * (len(texts) // len(sentences))
+        nlp = load_model(lang)
+        list(nlp.pipe(texts[:50]))  # warm up (weights in cache)
+        extract_mentions(texts[:50], [lang] * 50)
+        t0 = time.perf_counter()
+        for start in range(0, len(texts), 64):
+            list(nlp.pipe(texts[start : start + 64], batch_size=64))
+        bare = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for start in range(0, len(texts), 64):
+            extract_mentions(texts[start : start + 64], [lang] * len(texts[start : start + 64]))
+        full = time.perf_counter() - t0
+        row = {"tokens": tokens, "entity_stage_tokens_per_s": round(tokens / full), "bare_model_tokens_per_s": round(tokens / bare)}
+        report[lang] = row
+        print(f"{lang}: entity stage {row['entity_stage_tokens_per_s']:>7,d} tokens/s | bare spaCy model "
+              f"{row['bare_model_tokens_per_s']:>7,d} tokens/s ({tokens:,d} tokens, one process)", flush=True)
+    return report

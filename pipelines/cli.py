@@ -318,6 +318,10 @@ def cmd_bench(args) -> int:
         from pipelines.bench import bench_xref
 
         report = bench_xref(args.mentions)
+    elif args.what == "ner":
+        from pipelines.bench import bench_ner
+
+        report = bench_ner()
     else:
         print(f"dalil bench: unknown benchmark {args.what!r}", file=sys.stderr)
         return 2
@@ -765,7 +769,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval_ner)
 
     p = sub.add_parser("bench", help="benchmarks that print figures next to a baseline measured in the same run")
-    p.add_argument("what", choices=["ingest", "xref", "search"], help="ingest: born-digital and OCR throughput, peak memory; xref: cross-reference speed; search: index size and latency")
+    p.add_argument("what", choices=["ingest", "xref", "search", "ner"],
+                   help="ingest: born-digital and OCR throughput, peak memory; xref: cross-reference speed; "
+                        "search: index size and latency; ner: entity-stage tokens/s per language")
     p.add_argument("--mentions", type=int, default=100_000, help="xref: synthetic mentions (default: %(default)s)")
     p.add_argument("--passages", default="100000", help="search: index sizes, comma-separated, e.g. 100000,1000000 (default: %(default)s)")
     p.add_argument("--baseline", type=int, default=50_000, help="search: passages in the InMemoryDocumentStore baseline (default: %(default)s)")
