@@ -228,3 +228,38 @@ def test_spring_layout_is_deterministic_and_bounded():
     assert max(abs(first["n0"][0]), abs(first["n0"][1])) < 1e-9, "the centre stays in the middle"
     assert all(-1.0 <= x <= 1.0 and -1.0 <= y <= 1.0 for x, y in first.values())
     assert len({(round(x, 3), round(y, 3)) for x, y in first.values()}) == len(ids)
+
+
+def test_ingest_page_takes_an_uploaded_file_and_reports_it(sample_data, monkeypatch, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_data, data)
+    monkeypatch.setenv("DALIL_DATA", str(data))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    app.switch_page("pages/ingest.py").run()
+    note = ("# Hearing notes, day 52 (SYNTHETIC TEST DOCUMENT written for Dalil's UI test)\n\n"
+            "1. The witness Nadia Farouk described the corridor of Branch 251 in detail.\n").encode()
+    app.file_uploader(key="uploads").upload("hearing-day-52.md", note, "text/markdown").run()
+    app.button(key="ingest_button").click().run()
+    assert not app.exception
+    assert any("1 new documents" in s.value for s in app.success)
+    app.file_uploader(key="uploads").upload("broken.pdf", b"%PDF-1.7 this is not a real PDF", "application/pdf").run()
+    app.button(key="ingest_button").click().run()
+    assert any("broken.pdf: corrupt" in e.value for e in app.error), "the bad file is reported with its reason"
+    from pipelines.workspace import Workspace
+
+    assert any(d.filename == "hearing-day-52.md" for d in Workspace.open(data).records.documents())
+
+
+def test_batch_name_search_matches_across_scripts_and_offers_csv(app):
+    app.run()
+    app.switch_page("pages/names.py").run()
+    app.file_uploader(key="names_csv").upload("missing.csv", "name\nأنور رسلان\nNobody Unknownname\n".encode(), "text/csv").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    rows = table.to_dict("records")
+    assert any(r["name"] == "أنور رسلان" and r["match"] == "Anwar Raslan" and "1 StE 9/19" in r["citation"] for r in rows)
+    assert any(r["name"] == "Nobody Unknownname" and r["rule"] == "no match" for r in rows)
+    assert app.get("download_button"), "the results can be downloaded as CSV"
