@@ -24,6 +24,7 @@ from pipelines.entities.mention import FACILITY, LOCATION, ORGANIZATION, PERSON,
 RESOURCES = Path(__file__).resolve().parents[2] / "corpora" / "resources"
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß][\w'’.-]*")
 _HONORIFICS = {"Dr", "Prof", "med", "jur", "Herr", "Frau", "Mr", "Mrs", "Ms", "Dres"}
+_AT_COURT = re.compile(r"(?:am|beim|des)\s+[A-ZÄÖÜ]\w*(?:gericht|gerichts|gerichtshof|gerichtshofs)\s+")
 _CODE = re.compile(r"[A-Z]\s?-?\s?\d{1,3}\b")
 # Endings of German common nouns; a word with one of them is not a name.
 _NOUN_END = re.compile(r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|tät|täten|ismus|ment|mente|zelle|zellen|gen|ern|nisse|nis|ende|enden)$")
@@ -81,6 +82,9 @@ def cued_names(text: str, lang: str) -> list[Mention]:
         if not stripped:
             continue
         start = position + stripped
+        court = _AT_COURT.match(text, start)
+        if court:  # "Richter am Oberlandesgericht Henning Falkenroth": the court is not the name
+            start = court.end()
         code = _CODE.match(text, start)
         if code:
             found.append(Mention(start, code.end(), code.group(), PERSON, "pattern"))

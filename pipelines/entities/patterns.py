@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.legal import CASE_NUMBER
-from pipelines.entities.mention import CASE_NUMBER as CASE, FACILITY, LAW, PERSON, Mention
+from pipelines.entities.mention import CASE_NUMBER as CASE, FACILITY, LAW, ORGANIZATION, PERSON, Mention
 
 RESOURCES = Path(__file__).resolve().parents[2] / "corpora" / "resources"
 
@@ -18,11 +18,17 @@ _LAW = re.compile(
     r"|المادة\s\d+\s(?:من\s)?(?:نظام\sروما(?:\sالأساسي)?|النظام\sالأساسي)"
 )
 _NUMBERED_FACILITY = re.compile(
-    r"\b(?:(?:Branch|Abteilung|Division|Unit|Außenstelle|Sektion)(?:\s(?:No\.|Nr\.|number))?\s(?P<n1>\d{1,3})\b)"
+    r"\b(?:(?:Branch|Abteilung|Unterabteilung|Division|Unit|Section|Einheit|Außenstelle|Sektion)(?:\s(?:No\.|Nr\.|number))?\s(?P<n1>\d{1,3})\b)"
     r"|(?:(?<![\w])(?:[وفبكل])?(?P<ar>(?:ال)?فرع)\s(?:رقم\s)?(?P<n2>[\d٠-٩]{1,3}))"
 )
 # German courts abbreviate names: "Anwar R.", "Eyad A." — a given name and one capital initial.
 _ANONYMISED = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{2,}\s[A-ZÄÖÜ]\.)(?=\s|,|;|:|\)|$)")
+
+
+@lru_cache(maxsize=1)
+def _numbered_organizations() -> frozenset[str]:
+    path = RESOURCES / "organizations.json"
+    return frozenset(o["id"] for o in json.loads(path.read_text(encoding="utf-8")) if o["id"].startswith("org-branch-")) if path.exists() else frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +80,12 @@ def find_patterns(text: str) -> list[Mention]:
         else:
             start, end = match.start("ar"), match.end("n2")
         number = (match.group("n1") or match.group("n2")).translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
-        found.append(Mention(start, end, text[start:end], FACILITY, "pattern", f"fac-branch-{number}"))
+        # A numbered unit without detention site of its own ("Branch 40") is an organisation, when
+        # corpora/resources/organizations.json says so; every other numbered branch is a facility.
+        if f"org-branch-{number}" in _numbered_organizations():
+            found.append(Mention(start, end, text[start:end], ORGANIZATION, "pattern", f"org-branch-{number}"))
+        else:
+            found.append(Mention(start, end, text[start:end], FACILITY, "pattern", f"fac-branch-{number}"))
     for match in _ANONYMISED.finditer(text):
         found.append(Mention(match.start(1), match.end(1), match.group(1), PERSON, "pattern"))
     return found
