@@ -97,3 +97,24 @@ def test_a_removed_user_is_signed_out_at_the_next_click(app, seeded_ui):
     assert any("sign in" in w.value.lower() for w in app.warning)
     app.run()
     assert not app.get("html")
+
+
+def test_an_oidc_identity_maps_to_its_dalil_user(app, seeded_ui):
+    """Streamlit's OIDC login is simulated by AppTest's st.user (no identity provider runs here)."""
+    from pipelines.users import UserFile
+
+    users = UserFile(f"{seeded_ui['data']}/users.json")
+    if users.principal("amira-oidc") is None:
+        users.add("amira-oidc", PASSWORD, "editor", oidc="amira@example.org")
+    app.user = {"is_logged_in": True, "email": "Amira@example.org"}
+    app.run()
+    app.text_input(key="query").input("protected witness testified").run()
+    assert not app.exception
+    assert "Marwan Qasimi" in shown(app), "the mapped editor is cleared"
+
+
+def test_an_unmapped_oidc_identity_sees_nothing(app):
+    app.user = {"is_logged_in": True, "email": "stranger@example.org"}
+    app.run()
+    assert not app.get("html")
+    assert "Sign in" in shown(app)
