@@ -20,9 +20,11 @@ ANN_MIN = int(os.environ.get("DALIL_ANN_MIN", "50000"))
 class AnnIndex:
     """Inner-product search over unit vectors."""
 
-    def __init__(self, vectors: np.ndarray, nprobe: int = 24, threads: int = 2, seed: int = 7):
+    def __init__(self, vectors: np.ndarray, nprobe: int = 24, threads: int = 1, seed: int = 7):
         import faiss
 
+        # One thread by default: FAISS's OpenMP pool deadlocked in k-means training inside a process
+        # that had run Streamlit and the embedding model in other threads (seen in the test suite).
         faiss.omp_set_num_threads(threads)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         n, dim = vectors.shape
