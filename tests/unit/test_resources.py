@@ -188,7 +188,7 @@ def test_branch_251_is_known_in_all_three_languages(facilities):
     "entity_id, aliases",
     [
         ("fac-branch-235", ["Palestine Branch", "فرع فلسطين"]),
-        ("fac-branch-40", ["Branch 40", "Abteilung 40"]),
+        ("org-branch-40", ["Branch 40", "Abteilung 40", "Unterabteilung 40"]),
         ("fac-saydnaya", ["Saydnaya", "Sednaya", "Saidnaya", "Sednaja", "صيدنايا"]),
         ("fac-mezzeh-airport", ["Mezzeh military airport", "Mazzeh military airport", "مطار المزة العسكري"]),
         ("fac-tadmur", ["Palmyra prison", "سجن تدمر"]),
