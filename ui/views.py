@@ -18,7 +18,7 @@ import streamlit as st
 
 from pipelines.search_query import QuerySyntaxError
 from pipelines.workspace import Workspace
-from ui.render import passage_html
+from ui.render import entities_html, legend_html, passage_html
 
 def workspace() -> Workspace:
     return _open_workspace(os.environ.get("DALIL_DATA"))
@@ -297,11 +297,19 @@ def document_page() -> None:
     how = page.method.value + (f", OCR confidence {page.ocr_confidence:.0f}" if page.ocr_confidence is not None else "")
     st.caption(f"Text obtained by: {how}")
     text_col, image_col = st.columns(2)
+    # Entities coloured by type, roles written out. Offsets are the stored text's: a passage whose text the
+    # reader sees pseudonymised is shown without colours rather than with misplaced ones.
+    found: dict[str, list] = {}
+    for m in records.mentions_for_doc(chosen):
+        found.setdefault(m["passage_id"], []).append((m["start"], m["end"], m["label"], m["role"], m["role_cue"]))
+    original = {p.passage_id: p.text for p in ws.records.passages(chosen)} if getattr(records, "shield", None) else {}
     with text_col:
+        st.html(legend_html())
         for passage in (p for p in passages if p.page == number):
             here = target is not None and passage.passage_id == target.passage_id
             st.markdown(("▶ " if here else "") + f"**{_paragraph_label(passage.lang, passage.paragraph)}** `{passage.lang}`")
-            st.html(passage_html(passage.text, [(0, len(passage.text))] if here else [], passage.lang, anchor=passage.passage_id))
+            mentions = found.get(passage.passage_id, []) if original.get(passage.passage_id, passage.text) == passage.text else []
+            st.html(entities_html(passage.text, mentions, passage.lang, marked=here, anchor=passage.passage_id))
     shield = getattr(records, "shield", None)
     raw = next((p for p in ws.records.pages(chosen) if p.number == number), None)
     named = shield is not None and raw is not None and shield.text(raw.text) != raw.text

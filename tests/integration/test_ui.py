@@ -1,5 +1,7 @@
 """The Streamlit app, driven with Streamlit's AppTest on the ingested sample corpus."""
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -184,7 +186,11 @@ def test_result_links_open_the_document_at_that_paragraph(app):
     assert app.number_input(key="page_input").value == 6
     html = " ".join(h.proto.body for h in app.get("html"))
     anchor = "p-" + params["passage"].replace(":", "-")
-    assert f'id="{anchor}"' in html and "<mark>Rn. 21 Der Zeuge Yusuf Barakat" in html
+    assert f'id="{anchor}"' in html and "<mark>Rn. 21 Der Zeuge " in html
+    # Entities coloured by type, a person's role written after the name with its cue as tooltip.
+    assert re.search(r'<span class="ent ent-PERSON" title="person · witness \(cue: [^"]*Zeuge[^"]*\)">Yusuf Barakat</span>'
+                     r'<span class="role role-witness">witness</span>', html)
+    assert 'class="ent ent-FACILITY"' in html and "legend" in html
 
 
 def test_entity_page_draws_the_cooccurrence_graph_and_timeline(app):
