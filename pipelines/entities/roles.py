@@ -58,6 +58,9 @@ def relational_patterns() -> dict[str, dict[str, re.Pattern]]:
     return out
 
 
+_AND = re.compile(r"\s*(?:,|and|und|sowie|و)\s*|\s+و")
+
+
 def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
     window = text[max(0, mention.start - 60) : mention.start]
     for role, pattern in relational_patterns().get(lang, {}).items():
@@ -93,6 +96,12 @@ def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]
             out.append(mention)
             continue
         relational = _relational(text, lang, mention)
+        if relational is None and out:
+            # "proceedings against Anwar Raslan and Eyad al-Gharib": a name joined by "and" shares the
+            # relation that the name before it has.
+            previous = next((m for m in reversed(out) if m.label == PERSON), None)
+            if previous is not None and previous.role_cue and previous.role_confidence == 0.9 and _AND.fullmatch(text[previous.end : mention.start]):
+                relational = Cue(previous.role, previous.role_cue_start, previous.role_cue_start + len(previous.role_cue), previous.role_cue)
         if relational is not None:
             out.append(replace(mention, role=relational.role, role_cue=relational.text, role_cue_start=relational.start, role_confidence=0.9))
             continue
