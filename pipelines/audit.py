@@ -68,6 +68,13 @@ class AuditLog:
             raise
         self._conn.execute("COMMIT")
 
+    def record_if_restricted(self, principal: str, action: str, detail: dict, collections: list[str],
+                             visibility: dict[str, str]) -> None:
+        """Log the access only when it touched a restricted collection (`visibility`: collection → public|restricted)."""
+        touched = sorted({c for c in collections if visibility.get(c) == "restricted"})
+        if touched:
+            self.record(principal, action, detail, touched)
+
     def entries(self, limit: int = 200) -> list[AuditEntry]:
         rows = self._conn.execute(
             "SELECT seq, at, principal, action, detail, collections FROM audit ORDER BY seq DESC LIMIT ?", (limit,)).fetchall()

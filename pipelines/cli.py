@@ -179,7 +179,7 @@ def cmd_show(args) -> int:
     row = matches[0]
     pages = records.pages(row.doc_id)
     passages = records.passages(row.doc_id)
-    workspace.searcher._audit(principal, records, "view", {"doc_id": row.doc_id, "filename": row.filename}, [row.collection])
+    workspace.audit_access(principal, "view", {"doc_id": row.doc_id, "filename": row.filename}, [row.collection])
     if args.page is not None:
         if not any(p.number == args.page for p in pages):
             print(f"dalil show: {row.filename} has pages 1–{len(pages)}, not {args.page}.", file=sys.stderr)
@@ -466,7 +466,7 @@ def cmd_export(args) -> int:
     workspace, principal, records = _scoped(args)
     principal.require("export")
     text = {"ftm": export.to_ftm, "json": export.to_json, "csv": export.to_csv}[args.format](records)
-    workspace.searcher._audit(principal, records, "export", {"format": args.format}, list(records.collections()))
+    workspace.audit_access(principal, "export", {"format": args.format}, list(records.collections()))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"Wrote {args.format} export to {args.output}", file=sys.stderr)
@@ -679,7 +679,7 @@ def cmd_export_pdf(args) -> int:
         return 1
     row = matches[0]
     Path(args.output).write_bytes(document_pdf(records, row.doc_id, principal.name))
-    workspace.searcher._audit(principal, records, "export", {"doc_id": row.doc_id, "format": "pdf"}, [row.collection])
+    workspace.audit_access(principal, "export", {"doc_id": row.doc_id, "format": "pdf"}, [row.collection])
     hidden = "" if principal.cleared else " Protected names are replaced by pseudonyms in the text itself."
     print(f"Wrote {args.output} ({row.filename}).{hidden}", file=sys.stderr)
     return 0

@@ -45,9 +45,9 @@ def protection_cues() -> dict[str, tuple[str, ...]]:
     return {lang: tuple(cues) for lang, cues in data.items() if not lang.startswith("_")}
 
 
-def _members(records: RecordStore, key: str) -> list[str]:
-    rows = records.query("SELECT entity_key FROM entity_members WHERE entity_id = (SELECT entity_id FROM entity_members WHERE entity_key = ?)", (key,))
-    return [r[0] for r in rows] or [key]
+def _entity_keys(records: RecordStore, entity_id: str) -> list[str]:
+    """Every mention key cross-referenced to the entity (the id itself when it has no members)."""
+    return [r[0] for r in records.query("SELECT entity_key FROM entity_members WHERE entity_id = ?", (entity_id,))] or [entity_id]
 
 
 def _new_pseudonym(records: RecordStore, role: str) -> str:
@@ -60,7 +60,7 @@ def _new_pseudonym(records: RecordStore, role: str) -> str:
 def protect(records: RecordStore, entity_id: str, reason: str, by: str) -> str:
     """Protect an entity (every key cross-referenced to it). Returns its pseudonym; idempotent."""
     ensure_schema(records)
-    keys = [r[0] for r in records.query("SELECT entity_key FROM entity_members WHERE entity_id = ?", (entity_id,))] or [entity_id]
+    keys = _entity_keys(records, entity_id)
     marks = ",".join("?" * len(keys))
     existing = records.query(f"SELECT pseudonym FROM protected WHERE entity_key IN ({marks}) ORDER BY at LIMIT 1", tuple(keys))
     if existing:
@@ -77,7 +77,7 @@ def protect(records: RecordStore, entity_id: str, reason: str, by: str) -> str:
 
 def unprotect(records: RecordStore, entity_id: str) -> int:
     ensure_schema(records)
-    keys = [r[0] for r in records.query("SELECT entity_key FROM entity_members WHERE entity_id = ?", (entity_id,))] or [entity_id]
+    keys = _entity_keys(records, entity_id)
     marks = ",".join("?" * len(keys))
     with records.transaction() as conn:
         return conn.execute(f"DELETE FROM protected WHERE entity_key IN ({marks})", tuple(keys)).rowcount
@@ -110,9 +110,9 @@ def auto_protect(records: RecordStore) -> list[tuple[str, str]]:
         if cue is None:
             continue
         entity = records.query("SELECT entity_id FROM entity_members WHERE entity_key = ?", (r["entity_key"],))
-        pseudonym = protect(records, entity[0][0] if entity else r["entity_key"], f"automatic: “{cue}” in passage {r['passage_id'][:12]}", "dalil")
-        for key in _members(records, r["entity_key"]):
-            done.add(key)
+        entity_id = entity[0][0] if entity else r["entity_key"]
+        pseudonym = protect(records, entity_id, f"automatic: “{cue}” in passage {r['passage_id'][:12]}", "dalil")
+        done.update(_entity_keys(records, entity_id))
         found.append((r["entity_key"], pseudonym))
     return found
 

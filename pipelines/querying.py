@@ -210,14 +210,10 @@ class Searcher:
         facets = self.store.facets(query, filters) if with_facets else {}
         if shield is not None and not shield.empty and "entity" in facets:
             facets["entity"] = _shielded_keys(facets["entity"], shield)
-        self._audit(principal, records, "search", {"query": text, "hits": [h.passage_id for h in hits]}, [d.collection for d in docs.values() if d])
+        if self.audit is not None:
+            self.audit.record_if_restricted(principal.name, "search", {"query": text, "hits": [h.passage_id for h in hits]},
+                                            [d.collection for d in docs.values() if d], self.records.collections())
         return SearchResults(text, total, hits, offset, facets, query_lang, expansions)
-
-    def _audit(self, principal: Principal, records, action: str, detail: dict, collections: list[str]) -> None:
-        restricted = {c for c, v in self.records.collections().items() if v == "restricted"}
-        touched = sorted(set(collections) & restricted)
-        if self.audit is not None and touched:
-            self.audit.record(principal.name, action, detail, touched)
 
     def _alias_expansions(self, records: RecordStore, text: str, max_aliases: int = 6) -> list[Expansion]:
         """Names in the query that are known entities bring their other spellings and scripts."""

@@ -32,11 +32,6 @@ class ScopedRecords(RecordStore):
         self._conn.row_factory = sqlite3.Row
         self._install_views()
 
-    @property
-    def restricted_readable(self) -> list[str]:
-        visibility = self.base.collections()
-        return [c for c in self.readable if visibility.get(c) == "restricted"]
-
     def transaction(self):
         raise ReadOnlyScope("a scoped record store is read-only; write through the workspace's own store")
 

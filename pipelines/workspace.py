@@ -53,6 +53,10 @@ class Workspace:
 
         return UserFile(self.settings.data_dir / "users.json")
 
+    def audit_access(self, principal, action: str, detail: dict, collections: list[str]) -> None:
+        """Append to the audit log if this view or export touched a restricted collection."""
+        self.audit.record_if_restricted(principal.name, action, detail, collections, self.records.collections())
+
     def records_for(self, principal) -> RecordStore:
         """The record store as `principal` may see it (see pipelines.scoped)."""
         from pipelines.scoped import scope

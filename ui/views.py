@@ -112,12 +112,12 @@ def _clear_filter(key: str) -> None:
     st.session_state.page = 0
 
 
-def _facet_sidebar(ws: Workspace, facets: dict[str, dict[str, int]]) -> None:
+def _facet_sidebar(records, facets: dict[str, dict[str, int]]) -> None:
     """Facet values as buttons with counts. Entity values are index keys: they are shown by canonical
     name and filter by entity id, so a click finds every spelling."""
     from pipelines.facet_labels import entity_facet_labels
 
-    entities = entity_facet_labels(reader(ws), list(facets.get("entity", {})))
+    entities = entity_facet_labels(records, list(facets.get("entity", {})))
     st.header("In these results")
     st.caption("Click a value to filter on it; click it again to drop the filter.")
     for key, field, label in FILTERS:
@@ -137,7 +137,9 @@ def search_page() -> None:
     ws = ready_workspace()
     st.title("Dalil · دليل")
     st.caption("Search verdicts, hearing notes and trial-monitoring reports in Arabic, German and English.")
-    counts = reader(ws).counts()
+    who = principal(ws)
+    records = ws.records_for(who)
+    counts = records.counts()
     keep = {"persist_state": "session"}
     with st.sidebar:
         st.header("Filters")
@@ -152,7 +154,7 @@ def search_page() -> None:
         limit = st.slider("Results per page", 5, 50, 10, key="limit", **keep)
         st.divider()
         st.caption(f"{counts['documents']} documents · {counts['passages']} passages"
-                   + (f" · {counts['failures']} failures" if principal(ws).is_admin else ""))
+                   + (f" · {counts['failures']} failures" if who.is_admin else ""))
     query = st.text_input("Search", key="query", placeholder='e.g. Abteilung 251, "crimes against humanity", تعذيب', **keep)
     state = (query, lang, doc_type, court, case, year, entity, role, limit)
     if st.session_state.get("last_query") != state:
@@ -181,7 +183,7 @@ def search_page() -> None:
             query + (f" year:{year}" if year else ""), lang=None if lang == "any" else lang,
             doc_type=None if doc_type == "any" else doc_type, court=court.strip() or None, case=case.strip() or None,
             entity=entity.strip() or None, role=None if role == "any" else role, limit=limit, offset=page_number * limit,
-            with_facets=True, expand_query=expand, principal=principal(ws), dense=semantic,
+            with_facets=True, expand_query=expand, principal=who, dense=semantic,
         )
         took = time.perf_counter() - started
         if not semantic:
@@ -205,7 +207,7 @@ def search_page() -> None:
         st.rerun()
     if results.facets:
         with st.sidebar:
-            _facet_sidebar(ws, results.facets)
+            _facet_sidebar(records, results.facets)
 
 
 def _paragraph_label(lang: str, paragraph: str | None) -> str:
@@ -276,7 +278,7 @@ def document_page() -> None:
     passages = records.passages(chosen)
     if st.session_state.get("audited_view") != chosen:  # once per document opened, not per rerun
         st.session_state.audited_view = chosen
-        ws.searcher._audit(principal(ws), records, "view", {"doc_id": row.doc_id, "filename": row.filename, "via": "ui"}, [row.collection])
+        ws.audit_access(principal(ws), "view", {"doc_id": row.doc_id, "filename": row.filename, "via": "ui"}, [row.collection])
     target = next((p for p in passages if p.passage_id == passage_id), None)
     m = row.meta
     st.subheader(row.title or row.filename)
@@ -302,7 +304,9 @@ def document_page() -> None:
     found: dict[str, list] = {}
     for m in records.mentions_for_doc(chosen):
         found.setdefault(m["passage_id"], []).append((m["start"], m["end"], m["label"], m["role"], m["role_cue"]))
-    original = {p.passage_id: p.text for p in ws.records.passages(chosen)} if getattr(records, "shield", None) else {}
+    shield = getattr(records, "shield", None)
+    hiding = shield is not None and not shield.empty  # some names are pseudonymised for this reader
+    original = {p.passage_id: p.text for p in ws.records.passages(chosen)} if hiding else {}
     with text_col:
         st.html(legend_html())
         for passage in (p for p in passages if p.page == number):
@@ -310,9 +314,8 @@ def document_page() -> None:
             st.markdown(("▶ " if here else "") + f"**{_paragraph_label(passage.lang, passage.paragraph)}** `{passage.lang}`")
             mentions = found.get(passage.passage_id, []) if original.get(passage.passage_id, passage.text) == passage.text else []
             st.html(entities_html(passage.text, mentions, passage.lang, marked=here, anchor=passage.passage_id))
-    shield = getattr(records, "shield", None)
-    raw = next((p for p in ws.records.pages(chosen) if p.number == number), None)
-    named = shield is not None and raw is not None and shield.text(raw.text) != raw.text
+    raw = next((p for p in ws.records.pages(chosen) if p.number == number), None) if hiding else None
+    named = raw is not None and shield.text(raw.text) != raw.text
     with image_col:
         if named:  # a scan cannot be redacted by replacing text: no image where a protected name stands
             st.info("The original page image is not shown: it names a protected person.")
@@ -520,7 +523,7 @@ def basket_page() -> None:
     collections = [d.collection for d in (records.document(p.doc_id) for p in found.values()) if d]
 
     def audited() -> None:
-        ws.searcher._audit(principal(ws), records, "export", {"brief": [item["citation"] for item in basket]}, collections)
+        ws.audit_access(principal(ws), "export", {"brief": [item["citation"] for item in basket]}, collections)
 
     st.download_button("Export as Markdown", brief_markdown(basket, style), "dalil-brief.md", "text/markdown", key="export_md", on_click=audited)
     st.download_button("Export as DOCX", brief_docx(basket, style), "dalil-brief.docx",

@@ -12,15 +12,13 @@ Two rules, both plain linguistics rather than a name list:
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from pathlib import Path
 
+from pipelines.entities import word_lists
 from pipelines.entities.arabic_clitics import strip_proclitics
 from pipelines.entities.mention import PERSON, Mention
 
-RESOURCES = Path(__file__).resolve().parents[2] / "corpora" / "resources"
 _TOKEN = re.compile(r"[\w\u0600-\u06FF]+(?:[-.][\w]+)*")
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064A\u0671-\u06D3]{2,}$")
 _CODE = re.compile(r"\b[A-Z]\s?-?\s?\d{1,3}\b")
@@ -29,14 +27,9 @@ _CODE = re.compile(r"\b[A-Z]\s?-?\s?\d{1,3}\b")
 @lru_cache(maxsize=1)
 def _cues() -> tuple[frozenset[str], frozenset[str]]:
     """(one-word cues, multi-word cues) in Arabic."""
-    words: set[str] = set()
-    roles = json.loads((RESOURCES / "role_cues.json").read_text(encoding="utf-8"))
-    for role, by_lang in roles.items():
-        if isinstance(by_lang, dict) and role not in ("victim",):
-            words.update(by_lang.get("ar", []))
-    titles = json.loads((RESOURCES / "titles.json").read_text(encoding="utf-8"))["titles"]
-    words.update(t["text"] for t in titles if t["lang"] == "ar")
-    words.update(json.loads((RESOURCES / "person_cues.json").read_text(encoding="utf-8"))["ar"])
+    words = {cue for role, cues in word_lists.role_cues("ar").items() if role != "victim" for cue in cues}
+    words.update(word_lists.titles("ar"))
+    words.update(word_lists.person_cues("ar"))
     # Verb phrases ("أدلى بشهادته") and bare plurals do not introduce one named person.
     nouns = {w for w in words if len(w.split()) <= 4 and not w.startswith(("أدلى", "أدلت", "شهد", "قال", "في ", "وجهت", "وُجّهت", "يحاكم", "يُحاكم"))}
     return frozenset(w for w in nouns if " " not in w), frozenset(w for w in nouns if " " in w)
@@ -44,8 +37,7 @@ def _cues() -> tuple[frozenset[str], frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    data = json.loads((RESOURCES / "stopwords.json").read_text(encoding="utf-8"))
-    return frozenset(data.get("ar", [])) | {"إن", "أن", "إنه", "أنه", "بأن", "وإن", "وأن"}
+    return frozenset(word_lists.stopwords("ar")) | {"إن", "أن", "إنه", "أنه", "بأن", "وإن", "وأن"}
 
 
 def _name_like(word: str, first: bool) -> bool:

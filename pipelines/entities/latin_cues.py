@@ -13,15 +13,13 @@ own word lists (corpora/resources), fix the common cases:
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 
+from pipelines.entities import word_lists
 from pipelines.entities.mention import FACILITY, LOCATION, ORGANIZATION, PERSON, Mention
 
-RESOURCES = Path(__file__).resolve().parents[2] / "corpora" / "resources"
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß][\w'’.-]*")
 _HONORIFICS = {"Dr", "Prof", "med", "jur", "Herr", "Frau", "Mr", "Mrs", "Ms", "Dres"}
 _AT_COURT = re.compile(r"(?:am|beim|des)\s+[A-ZÄÖÜ]\w*(?:gericht|gerichts|gerichtshof|gerichtshofs)\s+")
@@ -32,21 +30,15 @@ _NOUN_END = re.compile(r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|ti
 
 @lru_cache(maxsize=2)
 def role_words(lang: str) -> frozenset[str]:
-    words: set[str] = set()
-    for by_lang in json.loads((RESOURCES / "role_cues.json").read_text(encoding="utf-8")).values():
-        if isinstance(by_lang, dict):
-            for cue in by_lang.get(lang, []):
-                if " " not in cue.strip() or cue.split()[0].lower() in ("der", "die", "des", "dem", "den", "the"):
-                    words.add(cue.split()[-1])
-    titles = json.loads((RESOURCES / "titles.json").read_text(encoding="utf-8"))["titles"]
-    words.update(t["text"] for t in titles if t["lang"] == lang and " " not in t["text"])
+    words = {cue.split()[-1] for cues in word_lists.role_cues(lang).values() for cue in cues
+             if " " not in cue.strip() or cue.split()[0].lower() in ("der", "die", "des", "dem", "den", "the")}
+    words.update(t for t in word_lists.titles(lang) if " " not in t)
     return frozenset(w for w in words if w[:1].isupper())
 
 
 @lru_cache(maxsize=2)
 def _stopwords(lang: str) -> frozenset[str]:
-    data = json.loads((RESOURCES / "stopwords.json").read_text(encoding="utf-8"))
-    return frozenset(w.casefold() for w in data.get(lang, []))
+    return frozenset(w.casefold() for w in word_lists.stopwords(lang))
 
 
 def clean_model_mentions(text: str, mentions: list[Mention], lang: str) -> list[Mention]:
