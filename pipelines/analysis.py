@@ -26,6 +26,9 @@ _TOKEN = re.compile(
 )
 _STEMMERS = {"ar": "arabic", "de": "german", "en": "english"}
 CASE_PREFIX = "case:"
+# Raised whenever the terms indexed for a text change, so an index built before is rebuilt.
+# 2: parts of German compound words.
+ANALYSIS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,20 @@ def tokenize(text: str) -> list[tuple[str, int, int, str]]:
     return out
 
 
-def analyze(text: str, lang: str) -> list[Token]:
-    tokens = []
+def part_terms(word: str) -> tuple[str, ...]:
+    """Analysed modifier and head of a German compound word ("Freiheitsstrafe" → freiheit, straf)."""
+    if _ARABIC_LETTER.search(word):
+        return ()
+    from pipelines.compounds import compound_parts
+
+    return tuple(stem_word(part, "de") for part in compound_parts(word))
+
+
+def analyze(text: str, lang: str, compounds: bool = False) -> list[Token]:
+    """Tokens in text order. With `compounds`, the parts of German compound words follow, after the
+    last token, each with its compound's offsets: appended rather than interleaved, so that the
+    positions phrase queries rely on stay those of the words as written."""
+    tokens, parts = [], []
     for surface, start, end, kind in tokenize(text):
         if kind == "case":
             tokens.append(Token(case_term(surface), start, end))
@@ -99,12 +114,14 @@ def analyze(text: str, lang: str) -> list[Token]:
             tokens.append(Token(surface.casefold(), start, end))
         else:
             tokens.append(Token(stem_word(surface, lang), start, end))
-    return tokens
+            if compounds and lang == "de":
+                parts.extend(Token(term, start, end) for term in part_terms(surface))
+    return tokens + parts
 
 
 def analyzed_string(text: str, lang: str) -> str:
     """Whitespace-joined terms: what the backends index (they split on whitespace only)."""
-    return " ".join(t.term for t in analyze(text, lang))
+    return " ".join(t.term for t in analyze(text, lang, compounds=True))
 
 
 def query_variants(word: str, kind: str = "word") -> set[str]:

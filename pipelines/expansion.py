@@ -1,7 +1,9 @@
-"""Cross-language query expansion from the legal glossary (corpora/resources/glossary.tsv).
+"""Cross-language query expansion from the legal glossary (corpora/resources/glossary.tsv) and the
+gazetteer of facilities, organisations and places.
 
 A query phrase that is a glossary term in one language ("Folter") brings in the concept's terms in
-the other languages (torture, تعذيب) as extra, lower-weighted alternatives. Matching is done on
+the other languages (torture, تعذيب) as extra, lower-weighted alternatives; a known place or facility
+("الأردن") brings its names in the other languages (Jordan, Jordanien). Matching is done on
 analysed terms, so inflected forms ("gefoltert", "التعذيب") find the concept too. What was added is
 returned, so the user can see it, and expansion can be switched off.
 """
@@ -14,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines.analysis import analyze
+from pipelines.entities.gazetteer import load_entries
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "corpora" / "resources" / "glossary.tsv"
 LANGS = ("ar", "de", "en")
@@ -50,6 +53,12 @@ def _glossary() -> tuple[dict[str, list[_Term]], dict[tuple[str, ...], set[str]]
                     term = _Term(row["concept"], lang, text, terms)
                     by_concept.setdefault(row["concept"], []).append(term)
                     index.setdefault(terms, set()).add(row["concept"])
+    for entry in load_entries():
+        for text, lang in entry.aliases:
+            terms = tuple(t.term for t in analyze(text, lang)) if lang in LANGS else ()
+            if terms:
+                by_concept.setdefault(entry.id, []).append(_Term(entry.id, lang, text, terms))
+                index.setdefault(terms, set()).add(entry.id)
     return by_concept, index
 
 
@@ -68,10 +77,10 @@ def expand(query_text: str, query_lang: str, max_terms_per_lang: int = 3) -> lis
                 matched = query_text[tokens[position].start : tokens[position + size - 1].end]
                 for concept in sorted(concepts):
                     added = {}
+                    matched_terms = tuple(terms[position : position + size])
                     for lang in LANGS:
-                        if lang == query_lang:
-                            continue
-                        texts = [t.text for t in by_concept[concept] if t.lang == lang][:max_terms_per_lang]
+                        # Same-language synonyms too ("Strafhöhe" → Freiheitsstrafe), not the words typed.
+                        texts = [t.text for t in by_concept[concept] if t.lang == lang and t.terms != matched_terms][:max_terms_per_lang]
                         if texts:
                             added[lang] = texts
                     found.append(Expansion(matched, concept, added))

@@ -7,7 +7,7 @@ from pipelines.analysis import analyze
 
 def match_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
     spans = []
-    for token in analyze(text, lang):
+    for token in analyze(text, lang, compounds=True):
         if token.term in terms:
             spans.append((token.start, token.end))
     return spans

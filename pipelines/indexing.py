@@ -34,7 +34,15 @@ def build_indexing_pipeline(store: TantivyDocumentStore) -> Pipeline:
 
 
 def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs: int = 50, progress: Callable[[int], None] | None = None) -> int:
-    """Index every stored document not yet marked indexed. Idempotent: passages are replaced by id."""
+    """Index every stored document not yet marked indexed. Idempotent: passages are replaced by id.
+
+    An index built by an older analysis (see `ANALYSIS_VERSION`) is rebuilt whole, so an upgrade needs
+    no manual `dalil reindex`."""
+    outdated = getattr(store, "analysis_outdated", None)
+    if outdated is not None and outdated():
+        store.delete_all()
+        store.commit()
+        records.mark_all_unindexed()
     pending = records.unindexed_doc_ids()
     if not pending:
         return 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.analysis import query_variants, tokenize
+from pipelines.analysis import part_terms, query_variants, tokenize
 
 FILTER_FIELDS = {
     "court": "court",
@@ -152,6 +152,9 @@ def parse_query(text: str, extra_filters: list[dict] | None = None) -> SearchQue
             continue
         words = [query_variants(surface, kind) for surface, _, _, kind in tokens]
         is_phrase = phrase_text is not None and len(words) > 1
+        if phrase_text is None and occur == "should" and len(tokens) == 1 and tokens[0][3] == "word":
+            # A loose word also finds the parts of a German compound ("Asylanhörung" → Anhörung).
+            words = [words[0] | set(part_terms(tokens[0][0]))]
         if is_phrase:
             query.clauses.append(Clause(words, source, True, occur))
         else:

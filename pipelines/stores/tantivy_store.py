@@ -16,7 +16,7 @@ import tantivy
 from haystack import Document
 from haystack.document_stores.types import DuplicatePolicy
 
-from pipelines.analysis import analyzed_string
+from pipelines.analysis import ANALYSIS_VERSION, analyzed_string
 from pipelines.search_query import SearchQuery
 
 KEYWORD_FIELDS = ("doc_id", "lang", "court", "case_number", "doc_type", "collection", "entity", "role")
@@ -107,7 +107,21 @@ class TantivyDocumentStore:
             self._writer.commit()
             self._writer.wait_merging_threads()
             self._writer = None
+            self._analysis_file.write_text(str(ANALYSIS_VERSION))
         self._index.reload()
+
+    @property
+    def _analysis_file(self) -> Path:
+        return self.path / "dalil-analysis-version"
+
+    def analysis_outdated(self) -> bool:
+        """True when the index holds passages analysed by an older version of `pipelines.analysis`."""
+        if not self.count_documents():
+            return False
+        try:
+            return int(self._analysis_file.read_text()) != ANALYSIS_VERSION
+        except (OSError, ValueError):
+            return True
 
     def _get_writer(self) -> tantivy.IndexWriter:
         if self._writer is None:

@@ -175,3 +175,37 @@ def test_every_sample_document_says_it_is_synthetic(sample_workspace):
     for document in sample_workspace.records.documents():
         first_page = sample_workspace.records.pages(document.doc_id)[0].text
         assert re.search(r"SYNTHETI|synthetic sample|عينة اصطناعية", first_page, re.I), document.filename
+
+
+def test_a_word_finds_german_compounds_and_highlights_them(sample_workspace):
+    # "Gewehr" appears in the German judgments only inside compounds (Sturmgewehr, Gewehrkolben).
+    found = sample_workspace.searcher.search("Gewehr", lang="de", dense=False, expand_query=False, limit=20)
+    marked = {h.text[s:e] for h in found.hits for s, e in h.highlights}
+    assert "Sturmgewehr" in marked and "Gewehrkolben" in marked
+    # A quoted phrase still matches word by word, compounds included.
+    phrase = sample_workspace.searcher.search('"lebenslange Freiheitsstrafe"', lang="de", limit=5)
+    assert phrase.hits and all(re.search(r"lebenslange\w* Freiheitsstrafe", h.text) for h in phrase.hits)
+    # A compound typed as a loose word also finds its head; typed as a required word, only itself.
+    loose = sample_workspace.searcher.search("Asylanhörung", lang="de", dense=False, expand_query=False, limit=5)
+    assert any("Anhörung vor dem Bundesamt" in h.text for h in loose.hits)
+    assert not sample_workspace.searcher.search("+Asylanhörung", lang="de", dense=False, expand_query=False).hits
+
+
+def test_an_index_from_an_older_analysis_is_rebuilt_by_the_next_ingest(tmp_path):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "notes.md").write_text("# Verhandlungstag\n\nDer Zeuge beschrieb das Sturmgewehr des Wachmanns.\n", encoding="utf-8")
+    data = tmp_path / "d"
+    _cli_json("ingest", str(batch), "--data", str(data), "--json")
+    version_file = next(data.rglob("dalil-analysis-version"))
+    assert _cli_json("search", "Gewehr", "--data", str(data), "--json")
+    # As an index written before compounds were split: no version stamp and no part terms.
+    version_file.unlink()
+    from pipelines.workspace import Workspace
+
+    store = Workspace.open(data).index
+    assert store.analysis_outdated()
+    summary = _cli_json("ingest", str(batch), "--data", str(data), "--json")
+    assert summary["already_known"] == 1
+    assert not Workspace.open(data).index.analysis_outdated()
+    assert _cli_json("search", "Gewehr", "--data", str(data), "--json")[0]["filename"] == "notes.md"

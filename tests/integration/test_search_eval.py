@@ -3,6 +3,7 @@
 import json
 
 from pipelines.cli import main
+from tests.conftest import ROOT
 
 
 def test_eval_search_reports_three_modes_per_language_pair(sample_data, capsys):
@@ -13,6 +14,18 @@ def test_eval_search_reports_three_modes_per_language_pair(sample_data, capsys):
         assert {"ar→de", "de→en", "en→ar", "monolingual", "cross-lingual"} <= set(mode)
         assert all(0.0 <= row["recall@10"] <= 1.0 for row in mode.values())
     # Regression floors a little under the figures in docs/MEASUREMENTS.md, so a real drop fails here.
-    assert report["hybrid"]["cross-lingual"]["recall@10"] >= 0.50
-    assert report["hybrid"]["monolingual"]["recall@10"] >= 0.72
-    assert report["hybrid, target language filter"]["cross-lingual"]["recall@10"] >= 0.75
+    assert report["hybrid"]["cross-lingual"]["recall@10"] >= 0.60
+    assert report["hybrid"]["monolingual"]["recall@10"] >= 0.80
+    assert report["hybrid, target language filter"]["cross-lingual"]["recall@10"] >= 0.88
+    assert report["hybrid, target language filter"]["monolingual"]["recall@10"] >= 0.88
+
+
+def test_eval_search_on_the_held_out_queries(sample_data, capsys):
+    # Written blind (without running the search or reading the glossary), after the tuning on queries.tsv.
+    heldout = str(ROOT / "corpora" / "gold" / "queries" / "queries-heldout.tsv")
+    assert main(["eval-search", "--data", str(sample_data), "--queries", heldout, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    filtered = report["hybrid, target language filter"]
+    assert filtered["all"]["queries"] == 36  # every judged phrase was found in the corpus
+    assert filtered["cross-lingual"]["recall@10"] >= 0.85
+    assert filtered["monolingual"]["recall@10"] >= 0.90

@@ -32,3 +32,28 @@ def test_offsets_point_at_the_original_arabic_text():
     for token in analyze(text, "ar"):
         assert text[token.start:token.end].strip() == text[token.start:token.end]
         assert token.end > token.start
+
+
+def test_german_compounds_index_their_parts_after_the_words_as_written():
+    text = "zu lebenslanger Freiheitsstrafe verurteilt"
+    plain = [t.term for t in analyze(text, "de")]
+    with_parts = analyze(text, "de", compounds=True)
+    # The words keep their positions (phrases still match); the parts follow, pointing at the compound.
+    assert [t.term for t in with_parts[: len(plain)]] == plain
+    parts = with_parts[len(plain):]
+    by_compound = {(text[t.start:t.end], t.term) for t in parts}
+    assert ("Freiheitsstrafe", analyzed_string("Freiheit", "de")) in by_compound
+    assert ("Freiheitsstrafe", analyzed_string("Strafe", "de")) in by_compound
+    assert {compound for compound, _ in by_compound} <= {"lebenslanger", "Freiheitsstrafe"}
+    assert analyzed_string(text, "de").split()[-1] == analyzed_string("Strafe", "de")
+
+
+def test_only_confident_long_compounds_are_split():
+    from pipelines.analysis import part_terms
+
+    assert part_terms("Asylanhörung") == (analyzed_string("Asyl", "de"), analyzed_string("Anhörung", "de"))
+    assert part_terms("Misshandlungen") == ()  # not "Miss" + "Handlungen"
+    assert part_terms("Zeuge") == ()
+    assert part_terms("التعذيب") == ()
+    # English passages are not split.
+    assert len(analyze("a fortnightly newsletter", "en", compounds=True)) == 3
