@@ -62,15 +62,22 @@ def extract_mentions(texts: list[str], langs: list[str]) -> list[list[Mention]]:
         found = model + gazetteer.find(text) + patterns.find_patterns(text)
         if langs[index] == "ar":
             found += cued_names.cued_names(text)
-        elif langs[index] == "de":  # en_core_web_sm finds English names after role words itself
+        elif langs[index] == "de":
             found += latin_cues.cued_names(text, langs[index])
+        elif langs[index] == "en":  # en_core_web_sm finds English names after role words itself, not codes
+            found += latin_cues.cued_codes(text, langs[index])
         candidates.append(found)
-    arabic = [i for i, lang in enumerate(langs) if lang == "ar"]
-    if arabic:
-        # A person named in full in one passage is recognised by name elsewhere in the same batch.
-        firm = [[m for m in candidates[i] if m.source == "pattern" or m.label == "PERSON"] for i in arabic]
-        for index, extra in zip(arabic, cued_names.remembered_names([texts[i] for i in arabic], firm)):
-            candidates[index] += extra
+    # A person named in full in one passage is recognised by name elsewhere in the same batch.
+    for lang, remember in (("ar", cued_names.remembered_names), ("de", None), ("en", None)):
+        same = [i for i, passage_lang in enumerate(langs) if passage_lang == lang]
+        if not same:
+            continue
+        firm = [[m for m in candidates[i] if m.source == "pattern" or m.label == "PERSON"] for i in same]
+        extras = remember([texts[i] for i in same], firm) if remember else latin_cues.remembered_names([texts[i] for i in same], firm, lang)
+        for index, extra in zip(same, extras):
+            # A known court, branch or place is not a person even if a person's name was taken from it.
+            known_places = [m for m in candidates[index] if m.source == "gazetteer"]
+            candidates[index] += [m for m in extra if not any(m.overlaps(k) for k in known_places)]
     results = []
     for text, lang, found in zip(texts, langs, candidates):
         merged = _with_titles(text, merge(found))

@@ -76,8 +76,9 @@ class Gazetteer:
         self._by_alias = by_alias
         alternatives = sorted(by_alias, key=len, reverse=True)
         body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives) or r"(?!x)x"
-        # Arabic proclitics (و ف ب ك ل) may be glued to an alias; they are matched but not kept.
-        self._pattern = re.compile(rf"(?<![\w])(?:[وفبكل](?=[\u0600-\u06ff]))?({body})(?![\w])")
+        # Arabic proclitics may be glued to an alias, a conjunction (و ف), a preposition (ب ك ل) or
+        # both ("وبفرع الخطيب"); they are matched but not kept.
+        self._pattern = re.compile(rf"(?<![\w])(?:(?:[وف]?[بكل]|[وف])(?=[\u0600-\u06ff]))?({body})(?![\w])")
 
     @classmethod
     @lru_cache(maxsize=1)

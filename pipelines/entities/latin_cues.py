@@ -9,6 +9,10 @@ own word lists (corpora/resources), fix the common cases:
   Ortlepp") loses it.
 * **Cued names.** A role word followed by capitalised words that are not common nouns ("Die
   Nebenklägerin Hala Sabbagh", "der Zeuge Z 31") names a person.
+
+A third rule works across the passages of a batch: **remembered names.** A person found with a full
+name ("Samir Haddad") is recognised where the name recurs, or the family name alone ("Haddad
+replied …"), which the model misses at the start of a sentence or without a first name.
 """
 
 from __future__ import annotations
@@ -102,7 +106,39 @@ def cued_names(text: str, lang: str) -> list[Mention]:
     return found
 
 
+@lru_cache(maxsize=2)
+def _cued_code(lang: str) -> re.Pattern:
+    cues = sorted({cue.split()[-1] for cues in word_lists.role_cues(lang).values() for cue in cues}, key=len, reverse=True)
+    return re.compile(r"\b(?i:" + "|".join(map(re.escape, cues)) + r")\W{1,3}(" + _CODE.pattern + ")")
+
+
+def cued_codes(text: str, lang: str) -> list[Mention]:
+    """Codes of protected witnesses after a role word, any case ("witness P-7", "protected witness Z 31")."""
+    return [Mention(m.start(1), m.end(1), m.group(1), PERSON, "pattern") for m in _cued_code(lang).finditer(text)]
+
+
 def _name_like(word: str, lang: str, roles: frozenset[str]) -> bool:
     if not word[:1].isupper() or word in roles or word.casefold() in _stopwords(lang) or len(word) < 2:
         return False
     return not (lang == "de" and _NOUN_END.search(word))
+
+
+def remembered_names(texts: list[str], known: list[list[Mention]], lang: str) -> list[list[Mention]]:
+    """Recurrences, across the batch, of persons already found: full names, and family names alone."""
+    roles = role_words(lang)
+    names: set[str] = set()
+    for mentions in known:
+        for mention in mentions:
+            words = mention.text.split()
+            if mention.label != PERSON or len(words) < 2 or not all(_name_like(w.rstrip("."), lang, roles) for w in words):
+                continue
+            names.add(mention.text)
+            family = words[-1]
+            if len(family) >= 3 and not family.endswith("."):  # "Anwar R.": an initial alone names nobody
+                names.add(family)
+        # A witness code found after a cue ("witness P-7") is the person wherever it recurs.
+        names.update(m.text for m in mentions if m.label == PERSON and _CODE.fullmatch(m.text))
+    if not names:
+        return [[] for _ in texts]
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w-])")
+    return [[Mention(m.start(1), m.end(1), m.group(1), PERSON, "pattern") for m in pattern.finditer(text)] for text in texts]

@@ -1,0 +1,103 @@
+"""Entity extraction as users meet it: the real spaCy models, gazetteers and rules, on sentences
+written for these tests, on the project's hand-annotated gold set, and through the CLI."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+from pipelines.entities.extract import extract_mentions
+from tests.conftest import ROOT
+
+GOLD = ROOT / "corpora" / "gold"
+
+
+def _one(text: str, lang: str):
+    return extract_mentions([text], [lang])[0]
+
+
+def _by_text(mentions):
+    return {m.text: m for m in mentions}
+
+
+def test_german_perpetrator_facility_law_and_case_number():
+    text = "Der Angeklagte Anwar R. war als Oberst Leiter der Ermittlungen in der Abteilung 251; verurteilt nach § 7 VStGB im Verfahren 1 StE 9/19."
+    found = _by_text(_one(text, "de"))
+    assert found["Anwar R."].label == "PERSON" and found["Anwar R."].role == "accused"
+    assert "Angeklagte" in found["Anwar R."].role_cue and found["Anwar R."].role_confidence > 0
+    assert found["Abteilung 251"].label == "FACILITY"
+    assert any(m.label == "LAW" and "VStGB" in m.text for m in found.values())
+    assert any(m.label == "CASE_NUMBER" and m.text == "1 StE 9/19" for m in found.values())
+
+
+def test_rank_marks_the_person_but_is_not_part_of_the_name():
+    found = _by_text(_one("Colonel Karim Haddad ordered the transfer to Saydnaya.", "en"))
+    assert "Karim Haddad" in found and found["Karim Haddad"].title == "Colonel"
+    assert found["Saydnaya"].label == "FACILITY"
+
+
+def test_arabic_proclitics_stay_outside_facility_and_person_spans():
+    text = "وقال الشاهد سامر نصار إنه نقل من دمشق وبفرع الخطيب عذب."
+    mentions = _one(text, "ar")
+    spans = {m.text: m for m in mentions}
+    assert "فرع الخطيب" in spans and spans["فرع الخطيب"].label == "FACILITY"
+    assert spans["سامر نصار"].role == "witness"
+    assert not any(m.text.startswith(("وب", "وال")) for m in mentions)
+
+
+def test_every_role_has_its_evidence():
+    texts = ["The witness Rana Saleh described beatings in Branch 251.", "Der Nebenkläger Omar Kassem schilderte die Haft.",
+             "وقالت القاضية منى عيسى إن الجلسة سرية."]
+    roles = set()
+    for text, mentions in zip(texts, extract_mentions(texts, ["en", "de", "ar"])):
+        persons = [m for m in mentions if m.label == "PERSON"]
+        assert persons
+        for person in persons:
+            roles.add(person.role)
+            assert (person.role == "unknown") == (person.role_cue is None)
+            if person.role_cue:  # the cue is quoted from the passage, where it says it is
+                assert text[person.role_cue_start : person.role_cue_start + len(person.role_cue)] == person.role_cue
+                assert 0 < person.role_confidence <= 1
+    assert {"witness", "co-plaintiff", "judge"} <= roles
+
+
+def test_a_name_found_once_is_recognised_where_it_recurs_alone():
+    passages = ["The co-plaintiff Samir Haddad described the cell.", "Haddad said he was beaten every night.",
+                "A witness referred to as witness P-7 testified anonymously.", "P-7 said the guards beat him."]
+    mentions = extract_mentions(passages, ["en"] * 4)
+    assert "Haddad" in _by_text(mentions[1]) and _by_text(mentions[1])["Haddad"].label == "PERSON"
+    assert "P-7" in _by_text(mentions[2]) and "P-7" in _by_text(mentions[3])
+    # A court found by the gazetteer stays a court, even where a model took its city for a person's name.
+    court = _by_text(extract_mentions(["Higher Regional Court Koblenz", "Judge Koblenz Meyer spoke."], ["en", "en"])[0])
+    assert court and all(m.label != "PERSON" for m in court.values())
+
+
+@pytest.mark.parametrize("lang, target", [("de", 0.85), ("ar", 0.80), ("en", 0.80)])
+def test_eval_ner_on_the_gold_set_meets_the_targets(lang, target, capsys):
+    path = GOLD / f"ner-{lang}.conll"
+    assert main(["eval-ner", "--conll", str(path), "--lang", lang, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)[str(path)]
+    types = report["types"]
+    assert types["PER+ORG+LOC"]["f1"] >= target
+    assert types["FAC"]["recall"] >= 0.90
+    # Role accuracy is below the 0.85 target (docs/MEASUREMENTS.md); a floor under today's figure.
+    assert report["roles"]["accuracy"] >= 0.60
+
+
+def test_ner_conll_keeps_the_given_tokens_and_tags_them(tmp_path, capsys):
+    conll = tmp_path / "in.conll"
+    conll.write_text("Der\tX\nZeuge\tX\nSamir\tX\nHaddad\tX\nwar\tX\nin\tX\nSaydnaya\tX\n.\tX\n\nBerlin\tX\n", encoding="utf-8")
+    assert main(["ner", "--conll", str(conll), "--lang", "de"]) == 0
+    lines = capsys.readouterr().out.strip("\n").split("\n")
+    rows = [line.split("\t") for line in lines]
+    assert [r[0] for r in rows if r != [""]] == ["Der", "Zeuge", "Samir", "Haddad", "war", "in", "Saydnaya", ".", "Berlin"]
+    tags = {r[0]: r[1] for r in rows if len(r) > 1}
+    assert (tags["Samir"], tags["Haddad"], tags["Saydnaya"], tags["Der"]) == ("B-PER", "I-PER", "B-FAC", "O")
+    assert "" in lines  # the sentence break is kept
+
+
+def test_entities_cli_lists_people_with_roles(sample_data, capsys):
+    assert main(["entities", "--data", str(sample_data), "--type", "person", "--role", "accused", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed and any("Raslan" in json.dumps(e, ensure_ascii=False) or "Anwar R." in json.dumps(e, ensure_ascii=False) for e in listed)
