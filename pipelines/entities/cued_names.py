@@ -85,10 +85,11 @@ def _cue_end(tokens, index: int, single: frozenset[str], multi: frozenset[str]) 
     for length in (4, 3, 2):
         if index + length <= len(tokens):
             phrase = " ".join(t[2] for t in tokens[index : index + length])
-            if phrase in multi or strip_proclitics(phrase)[1] in multi:
+            if phrase in multi or strip_proclitics(phrase)[1] in multi or (phrase.startswith("لل") and "ال" + phrase[2:] in multi):
                 return index + length
     word = tokens[index][2]
-    if word in single or strip_proclitics(word)[1] in single or ("ال" + strip_proclitics(word)[1][2:] in single and word.startswith("لل")):
+    # "للشاهد" is ل + الشاهد with the alef of the article dropped in writing.
+    if word in single or strip_proclitics(word)[1] in single or (word.startswith(("لل", "ولل", "فلل")) and "ال" + word[word.index("لل") + 2 :] in single):
         return index + 1
     return None
 

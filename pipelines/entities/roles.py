@@ -38,6 +38,8 @@ def cue_patterns() -> dict[str, dict[str, re.Pattern]]:
         for lang, cues in by_lang.items():
             if not cues:
                 continue
+            if lang == "ar":  # "للمعتقل" is ل + المعتقل with the alef of the article dropped in writing
+                cues = cues + ["لل" + c[2:] for c in cues if c.startswith("ال")]
             body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
             out.setdefault(lang, {})[role] = re.compile(rf"(?<![\w])(?:[وفبل])?(?:{body})(?![\w])", re.IGNORECASE)
     return out
@@ -54,7 +56,8 @@ def relational_patterns() -> dict[str, dict[str, re.Pattern]]:
     for role, by_lang in data.items():
         for lang, cues in by_lang.items():
             body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-            out.setdefault(lang, {})[role] = re.compile(rf"(?<![\w])(?:{body})(?:\s+(?:the|der|des|dem|den|die))?\s*$", re.IGNORECASE)
+            clitic = "(?:[وف])?" if lang == "ar" else ""  # "ونقل طارق": the conjunction is glued to the verb
+            out.setdefault(lang, {})[role] = re.compile(rf"(?<![\w]){clitic}(?:{body})(?:\s+(?:the|der|des|dem|den|die))?\s*$", re.IGNORECASE)
     return out
 
 
