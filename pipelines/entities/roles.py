@@ -126,4 +126,30 @@ def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]
             out.append(mention)
         else:
             out.append(replace(mention, role=best.role, role_cue=best.text, role_cue_start=best.start, role_confidence=round(min(best_score, 0.99), 2)))
+    return _share_in_lists(text, out)
+
+
+def _share_in_lists(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Names in a list ("X, Y and Z were arrested") share the role that one of them has from a cue
+    outside the list, which the nearest-cue rule gives to the first or last name only."""
+    people = [i for i, m in enumerate(mentions) if m.label == PERSON]
+    groups: list[list[int]] = []
+    for i in people:
+        if groups and _AND.fullmatch(text[mentions[groups[-1][-1]].end : mentions[i].start]):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out = list(mentions)
+    for group in (g for g in groups if len(g) > 1):
+        first, last = mentions[group[0]], mentions[group[-1]]
+        outside = {mentions[i].role_cue_start: mentions[i] for i in group if mentions[i].role_cue
+                   and not first.start <= mentions[i].role_cue_start < last.end}
+        roles = {m.role for m in outside.values()}
+        if len(outside) != 1 or len(roles) != 1:
+            continue
+        source = next(iter(outside.values()))
+        for i in group:
+            if mentions[i].role == "unknown":
+                out[i] = replace(mentions[i], role=source.role, role_cue=source.role_cue, role_cue_start=source.role_cue_start,
+                                 role_confidence=round(min(source.role_confidence, 0.8), 2))
     return out

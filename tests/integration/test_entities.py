@@ -113,3 +113,12 @@ def test_eval_ner_on_the_held_out_gold_set(lang, target, capsys):
     assert report["types"]["FAC"]["recall"] >= 0.90
     assert report["roles"]["persons"] >= 120
     assert report["roles"]["accuracy"] >= 0.50  # far below the 0.85 target; see docs/MEASUREMENTS.md
+
+
+def test_names_in_a_list_share_the_role_of_a_cue_outside_it():
+    found = _by_text(_one("Samir Nasser, Omar Kassem and Rana Saleh were arrested at the checkpoint.", "en"))
+    assert {found[n].role for n in ("Samir Nasser", "Omar Kassem", "Rana Saleh")} == {"victim"}
+    assert found["Samir Nasser"].role_cue == found["Rana Saleh"].role_cue
+    # Two different roles in one list are left as they are.
+    mixed = _by_text(_one("The witness Samir Nasser and the defendant Eyad al-Gharib entered.", "en"))
+    assert mixed["Samir Nasser"].role == "witness"
