@@ -36,6 +36,10 @@ def load_model(lang: str):
         nlp = spacy.load(folder if folder.exists() else name, exclude=_ONLY_NER)
     except OSError as exc:
         raise ModelUnavailable(f"the {lang} NER model {name!r} is not installed ({exc})") from exc
+    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+        # en_core_web_sm's ner embeds its own tok2vec; the shared one fed only the excluded tagger and
+        # parser, and removing it makes English NER ~1.7x faster with the very same entities.
+        nlp.remove_pipe("tok2vec")
     return nlp
 
 
