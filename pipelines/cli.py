@@ -279,12 +279,23 @@ def cmd_ner(args) -> int:
     return 0
 
 
+def _blocks(value: str) -> tuple[int, set[int]]:
+    try:
+        size, residues = value.split(":")
+        return int(size), {int(r) for r in residues.split(",")}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected SIZE:R,R,… such as 50:2,5,8, not {value!r}") from None
+
+
 def cmd_eval_ner(args) -> int:
     from pipelines.entities.conll import predict, read_conll, score, score_roles
 
     report = {}
     for path in args.conll:
         sentences = read_conll(path)
+        if args.held_out_blocks:
+            size, residues = args.held_out_blocks
+            sentences = [s for i, s in enumerate(sentences) if (i // size) % 10 in residues]
         if args.limit:
             sentences = sentences[: args.limit]
         predictions = predict(sentences, args.lang)
@@ -765,6 +776,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--conll", required=True, nargs="+", metavar="FILE")
     p.add_argument("--lang", required=True, choices=["ar", "de", "en"])
     p.add_argument("--limit", type=int, help="only the first N sentences")
+    p.add_argument("--held-out-blocks", type=_blocks, metavar="SIZE:R,R,…",
+                   help="only the blocks of SIZE consecutive sentences whose number modulo 10 is one of R: the "
+                        "development slices the models were not trained on (GermEval 50:2,5,8; LER 100:2,5,8; "
+                        "WikiFANE 50:7; see the model cards)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_ner)
 

@@ -38,6 +38,9 @@ def read_conll(path: str | Path) -> list[Sentence]:
             current = Sentence([])
             continue
         columns = line.split("\t") if "\t" in line else line.split()
+        if len(columns) >= 4 and columns[0].isdigit() and _TAG.match(columns[2]):
+            # GermEval 2014: index, token, outer tag, inner tag; the outer level is the coarse entity.
+            columns = columns[1:3]
         current.tokens.append(columns[0].split(":", 1)[1] if re.match(r"^[a-z]{2}:", columns[0]) and len(columns[0]) > 3 else columns[0])
         tags = [c for c in columns[1:] if _TAG.match(c)]
         if tags:
@@ -93,8 +96,19 @@ def spans_of(tags: list[str]) -> set[tuple[int, int, str]]:
     return spans
 
 
+# German legal LER's fine labels (Leitner et al. 2019), mapped as in training (corpora/models/de_dalil_ner).
+_LER = {"RR": "PER", "AN": "PER", "UN": "ORG", "INN": "ORG", "GRT": "ORG", "MRK": "ORG",
+        "LD": "LOC", "ST": "LOC", "STR": "LOC", "LDS": "LOC"}
+
+
 def normalize_gold_label(label: str) -> str | None:
-    """Map data-set labels to ours: PER/PERSON, ORG, LOC/GPE, FAC; anything else is ignored."""
+    """Map data-set labels to ours: PER/PERSON, ORG, LOC/GPE, FAC; anything else is ignored.
+
+    GermEval's derived and partial names ("deutschen" LOCderiv, "EU-Kommission" ORGpart) are not entities."""
+    if label.endswith(("deriv", "part")):
+        return None
+    if label in _LER:
+        return _LER[label]
     label = label.upper()
     if label.startswith("PER"):
         return "PER"

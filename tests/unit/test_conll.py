@@ -1,0 +1,20 @@
+"""Reading other projects' gold files for `dalil eval-ner`: their columns and label sets."""
+
+from pipelines.entities.conll import normalize_gold_label, read_conll, spans_of
+
+
+def test_germeval_reads_the_token_and_the_outer_level(tmp_path):
+    path = tmp_path / "germeval.tsv"
+    path.write_text("#\thttp://example.org\t[2010-01-01]\n1\tDie\tO\tO\n2\tEU-Kommission\tB-ORGpart\tB-ORG\n"
+                    "3\tin\tO\tO\n4\tBrüssel\tB-LOC\tO\n5\tund\tO\tO\n6\tdeutschen\tB-LOCderiv\tO\n", encoding="utf-8")
+    [sentence] = read_conll(path)
+    assert sentence.tokens == ["Die", "EU-Kommission", "in", "Brüssel", "und", "deutschen"]
+    gold = {(s, e, normalize_gold_label(label)) for s, e, label in spans_of(sentence.gold)}
+    assert {g for g in gold if g[2]} == {(3, 4, "LOC")}  # derived and partial names are not entities
+
+
+def test_wikiann_language_prefix_and_ler_fine_labels(tmp_path):
+    wikiann = tmp_path / "wikiann.iob"
+    wikiann.write_text("en:George\tB-PER\nen:Hearst\tI-PER\n", encoding="utf-8")
+    assert read_conll(wikiann)[0].tokens == ["George", "Hearst"]
+    assert [normalize_gold_label(x) for x in ("RR", "AN", "GRT", "INN", "LD", "ST", "GS", "RS")] == ["PER", "PER", "ORG", "ORG", "LOC", "LOC", None, None]
