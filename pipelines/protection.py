@@ -93,14 +93,14 @@ def auto_protect(records: RecordStore) -> list[tuple[str, str]]:
     cues = protection_cues()
     marks = ",".join("?" * len(_AUTO_ROLES))
     rows = records.query(
-        f"SELECT m.entity_key, m.start, m.\"end\", m.role, p.text, p.lang, p.passage_id FROM mentions m JOIN passages p USING (passage_id)"
+        f"SELECT m.entity_key, m.text AS name, m.start, m.\"end\", m.role, p.text, p.lang, p.passage_id FROM mentions m JOIN passages p USING (passage_id)"
         f" WHERE m.label = 'PERSON' AND m.role IN ({marks}) AND m.entity_key NOT IN (SELECT entity_key FROM protected)"
         " ORDER BY p.doc_id, p.seq, m.start", _AUTO_ROLES)
     found = []
     done: set[str] = set()
     for r in rows:
-        if r["entity_key"] in done:
-            continue
+        if r["entity_key"] in done or _COURT_CODE.fullmatch(r["name"]):
+            continue  # a court's code for an anonymous witness ("Z 31", "P-7") names nobody already
         left, sentence = _sentence_around(r["text"], r["start"], r["end"])
         folded = sentence.casefold()
         span = (r["start"] - left, r["end"] - left)
@@ -115,6 +115,9 @@ def auto_protect(records: RecordStore) -> list[tuple[str, str]]:
         done.update(_entity_keys(records, entity_id))
         found.append((r["entity_key"], pseudonym))
     return found
+
+
+_COURT_CODE = re.compile(r"[A-Z]\s?-?\s?\d{1,3}")
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, str]:
