@@ -1,5 +1,5 @@
-"""`dalil eval-search`: recall@10 and MRR per language pair on a judged query set: BM25, hybrid, and hybrid
-with the target language as a filter.
+"""`dalil eval-search`: recall@10 and MRR per language pair on a judged query set: BM25 and hybrid, each
+without and with the target language as a filter.
 
 Query file (TSV): id, query_lang, target_lang, query, relevant — relevant passages as
 `FILENAME#PHRASE;…`, where PHRASE is an exact phrase of the relevant paragraph, so the judgement
@@ -62,7 +62,8 @@ def relevant_passages(searcher: Searcher, judged: Judged) -> set[str]:
 def evaluate(searcher: Searcher, queries: list[Judged], k: int = 10) -> dict[str, dict[str, dict[str, float]]]:
     report: dict[str, dict[str, dict[str, float]]] = {}
     # The third mode is the researcher who says which language they want material in (`lang:de`).
-    for mode, dense, by_target in (("bm25", False, False), ("hybrid", True, False), ("hybrid, target language filter", True, True)):
+    for mode, dense, by_target in (("bm25", False, False), ("hybrid", True, False),
+                                   ("bm25, target language filter", False, True), ("hybrid, target language filter", True, True)):
         by_pair: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for judged in queries:
             relevant = relevant_passages(searcher, judged)

@@ -6,10 +6,10 @@ from pipelines.cli import main
 from tests.conftest import ROOT
 
 
-def test_eval_search_reports_three_modes_per_language_pair(sample_data, capsys):
+def test_eval_search_reports_four_modes_per_language_pair(sample_data, capsys):
     assert main(["eval-search", "--data", str(sample_data), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"bm25", "hybrid", "hybrid, target language filter"}
+    assert set(report) == {"bm25", "hybrid", "bm25, target language filter", "hybrid, target language filter"}
     for mode in report.values():
         assert {"ar→de", "de→en", "en→ar", "monolingual", "cross-lingual"} <= set(mode)
         assert all(0.0 <= row["recall@10"] <= 1.0 for row in mode.values())
