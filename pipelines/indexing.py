@@ -38,11 +38,12 @@ def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs:
 
     An index built by an older analysis (see `ANALYSIS_VERSION`) is rebuilt whole, so an upgrade needs
     no manual `dalil reindex`."""
-    outdated = getattr(store, "analysis_outdated", None)
-    if outdated is not None and outdated():
-        store.delete_all()
-        store.commit()
-        records.mark_all_unindexed()
+    if store.analysis_outdated():
+        return reindex(records, store, progress)
+    return _index_unindexed(records, store, batch_docs, progress)
+
+
+def _index_unindexed(records: RecordStore, store: TantivyDocumentStore, batch_docs: int = 50, progress: Callable[[int], None] | None = None) -> int:
     pending = records.unindexed_doc_ids()
     if not pending:
         return 0
@@ -83,11 +84,11 @@ def reindex(records: RecordStore, store: TantivyDocumentStore, progress: Callabl
         # Elasticsearch: fill a fresh index, then swap the alias, so searches never see half an index.
         with rebuild():
             records.mark_all_unindexed()
-            return index_pending(records, store, progress=progress)
+            return _index_unindexed(records, store, progress=progress)
     store.delete_all()
     store.commit()
     records.mark_all_unindexed()
-    return index_pending(records, store, progress=progress)
+    return _index_unindexed(records, store, progress=progress)
 
 
 def _embed_missing(records: RecordStore, passages) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from haystack import Document
 from haystack.document_stores.types import DuplicatePolicy
 
-from pipelines.analysis import analyzed_string
+from pipelines.analysis import ANALYSIS_VERSION, analyzed_string
 from pipelines.embedding import DIMENSIONS
 from pipelines.search_query import SearchQuery
 from pipelines.stores.errors import IndexUnavailable, IndexWriteError
@@ -44,7 +44,7 @@ def index_body(dimensions: int = DIMENSIONS) -> dict[str, Any]:
         },
         "mappings": {
             "dynamic": "strict",
-            "_meta": {"dalil_schema": SCHEMA_VERSION},
+            "_meta": {"dalil_schema": SCHEMA_VERSION, "dalil_analysis": ANALYSIS_VERSION},
             "_source": {"excludes": ["body", "embedding"]},
             "properties": {
                 "passage_id": keyword,
@@ -179,6 +179,14 @@ class ElasticsearchDocumentStore:
         """An empty index swapped in under the alias (no _delete_by_query in the minimal distribution)."""
         with self.rebuild():
             pass
+
+    def analysis_outdated(self) -> bool:
+        """True when the index holds passages analysed by an older version of `pipelines.analysis`."""
+        if not self._alias_targets() or not self.count_documents():
+            return False
+        with self._guard():
+            mappings = self.client.indices.get_mapping(index=self.alias)
+        return any(m["mappings"].get("_meta", {}).get("dalil_analysis") != ANALYSIS_VERSION for m in mappings.values())
 
     def commit(self) -> None:
         """Make written documents searchable (a refresh)."""
