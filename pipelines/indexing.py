@@ -37,10 +37,17 @@ def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs:
     """Index every stored document not yet marked indexed. Idempotent: passages are replaced by id.
 
     An index built by an older analysis (see `ANALYSIS_VERSION`) is rebuilt whole, so an upgrade needs
-    no manual `dalil reindex`."""
+    no manual `dalil reindex`; documents whose mentions came from older entity rules (`TAGGER_VERSION`)
+    are tagged again."""
     if store.analysis_outdated():
         return reindex(records, store, progress)
+    records.mark_indexed(stale_tagged(records), indexed=False)
     return _index_unindexed(records, store, batch_docs, progress)
+
+
+def stale_tagged(records: RecordStore) -> list[str]:
+    """Documents whose stored mentions came from older entity rules; indexing tags them again."""
+    return [r[0] for r in records.query("SELECT doc_id FROM tagged WHERE tagger_version != ?", (TAGGER_VERSION,))]
 
 
 def _index_unindexed(records: RecordStore, store: TantivyDocumentStore, batch_docs: int = 50, progress: Callable[[int], None] | None = None) -> int:

@@ -16,7 +16,7 @@ from ingest.isolation import Job, extract_isolated
 from ingest.model import Failure, FailureReason, SourceDocument
 from pipelines import crossref
 from pipelines.entities.enrich import mention_rows
-from pipelines.indexing import index_pending
+from pipelines.indexing import index_pending, stale_tagged
 from pipelines.workspace import Workspace
 
 
@@ -73,6 +73,7 @@ def ingest_paths(
     files = list(sources.discover(paths))
     summary = IngestSummary(files=len(files))
     summary.run_id = records.start_run({"paths": [str(p) for p in paths], "collection": collection})
+    retagging = bool(stale_tagged(records))  # an upgrade brought new entity rules
     index_pending(records, store)  # finish what an interrupted run left unindexed
     if options.ocr_cache_dir is None:
         options = Options(options.password, options.ocr_lang, options.ocr, str(workspace.settings.ocr_cache_path))
@@ -135,9 +136,9 @@ def ingest_paths(
             index_pending(records, store)
             since_index = 0
     index_pending(records, store)
-    if summary.new_documents or not records.query("SELECT 1 FROM sqlite_master WHERE name = 'entities'"):
+    if summary.new_documents or retagging or not records.query("SELECT 1 FROM sqlite_master WHERE name = 'entities'"):
         crossref.build(records)
-    if summary.new_documents:
+    if summary.new_documents or retagging:
         from pipelines.protection import auto_protect
 
         summary.protected = len(auto_protect(records))

@@ -8,7 +8,9 @@ from pipelines.entities.extract import extract_mentions
 from pipelines.entities.keys import entity_key
 from pipelines.entities.mention import Mention
 
-TAGGER_VERSION = "1"
+# Raised when the entity rules change, so stored mentions are re-tagged when passages are next indexed.
+# 2: remembered names in German and English, witness codes, list roles, more role cues (25 Nov 2026).
+TAGGER_VERSION = "2"
 
 
 def enrich_document(document: SourceDocument) -> SourceDocument:

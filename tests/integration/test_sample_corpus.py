@@ -209,3 +209,24 @@ def test_an_index_from_an_older_analysis_is_rebuilt_by_the_next_ingest(tmp_path)
     assert summary["already_known"] == 1
     assert not Workspace.open(data).index.analysis_outdated()
     assert _cli_json("search", "Gewehr", "--data", str(data), "--json")[0]["filename"] == "notes.md"
+
+
+def test_mentions_from_older_entity_rules_are_tagged_again_by_the_next_ingest(tmp_path):
+    import sqlite3
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "notes.md").write_text("# Day 3\n\nThe co-plaintiff Samir Nasser described the cell.\n\nNasser said he was beaten.\n", encoding="utf-8")
+    data = tmp_path / "d"
+    _cli_json("ingest", str(batch), "--data", str(data), "--json")
+    with sqlite3.connect(data / "records.sqlite3") as db:  # as if tagged by an older release
+        db.execute("UPDATE tagged SET tagger_version = '0'")
+        db.execute("DELETE FROM mentions WHERE text = 'Nasser'")
+    summary = _cli_json("ingest", str(batch), "--data", str(data), "--json")
+    assert summary["already_known"] == 1
+    with sqlite3.connect(data / "records.sqlite3") as db:
+        assert db.execute("SELECT DISTINCT tagger_version FROM tagged").fetchall() == [("2",)]
+        assert db.execute("SELECT count(*) FROM mentions WHERE text = 'Nasser'").fetchone()[0] == 1
+    # The cross-reference was rebuilt with the new mention: the name is an entity with its passage.
+    entity = _cli_json("entity", "Nasser", "--data", str(data), "--json")
+    assert entity["members"] == ["person:nasser"] and "Nasser said he was beaten." in json.dumps(entity, ensure_ascii=False)
