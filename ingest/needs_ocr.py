@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,11 +65,13 @@ def _is_broken(ch: str) -> bool:
 def text_stats(text: str) -> TextStats:
     cids = len(_CID.findall(text))
     rest = _CID.sub(" ", text)
-    visible = [ch for ch in rest if not ch.isspace()]
-    broken = sum(_is_broken(ch) for ch in visible)
-    alnum = sum(ch.isalnum() for ch in visible)
+    # Judged once per distinct character (a page has thousands of characters but about a hundred kinds).
+    counts = Counter(rest)
+    visible = sum(n for ch, n in counts.items() if not ch.isspace())
+    broken = sum(n for ch, n in counts.items() if not ch.isspace() and _is_broken(ch))
+    alnum = sum(n for ch, n in counts.items() if ch.isalnum())
     words = len(_WORD.findall(rest))
-    return TextStats(visible=len(visible) + cids, broken=broken + cids, alnum=alnum, words=words)
+    return TextStats(visible=visible + cids, broken=broken + cids, alnum=alnum, words=words)
 
 
 def text_verdict(text: str) -> tuple[bool, str]:

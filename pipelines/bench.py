@@ -19,12 +19,22 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-_SENTENCES = [
-    "Der Zeuge {n} schilderte die Haftbedingungen in der Abteilung 251 und die Vernehmungen durch das Ermittlungsreferat.",
-    "The witness {n} described the interrogation at Branch 251 and the overcrowded cells in the basement of the building.",
-    "Die Kammer hält die Aussage für glaubhaft, weil sie in den wesentlichen Punkten mit den übrigen Beweismitteln übereinstimmt.",
-    "According to the notes of hearing day {n}, the defence questioned the expert on the structure of the intelligence services.",
-]
+# Paragraphs are in one language each, as in real judgments and notes (files alternate German and
+# English); until 25 Nov 2026 every paragraph mixed both, which no real document does.
+_SENTENCES = {
+    "de": [
+        "Der Zeuge {n} schilderte die Haftbedingungen in der Abteilung 251 und die Vernehmungen durch das Ermittlungsreferat.",
+        "Die Kammer hält die Aussage für glaubhaft, weil sie in den wesentlichen Punkten mit den übrigen Beweismitteln übereinstimmt.",
+        "Nach den Feststellungen des Senats wurden die Gefangenen am Tag {n} in überfüllten Zellen im Keller des Gebäudes festgehalten.",
+        "Die Verteidigung befragte den Sachverständigen zur Struktur der Nachrichtendienste und zur Befehlskette in der Abteilung.",
+    ],
+    "en": [
+        "The witness {n} described the interrogation at Branch 251 and the overcrowded cells in the basement of the building.",
+        "According to the notes of hearing day {n}, the defence questioned the expert on the structure of the intelligence services.",
+        "The court found the account credible because it matched the other evidence in all essential points of the case.",
+        "Detainees were held for weeks without light or air, and several of them were beaten during the night by the guards.",
+    ],
+}
 
 
 def make_born_digital(folder: Path, pages: int, pages_per_file: int = 10) -> list[Path]:
@@ -40,7 +50,8 @@ def make_born_digital(folder: Path, pages: int, pages_per_file: int = 10) -> lis
             pdf.cell(0, 5, f"OLG Koblenz - 1 StE 9/19 - Benchmark {f}", new_x="LMARGIN", new_y="NEXT")
             for r in range(8):
                 n = f * 1000 + p * 10 + r
-                text = " ".join(s.format(n=n) for s in _SENTENCES[r % 2 :] + _SENTENCES[: r % 2])
+                sentences = _SENTENCES["de" if f % 2 == 0 else "en"]
+                text = " ".join(s.format(n=n) for s in sentences[r % 4 :] + sentences[: r % 4])
                 pdf.multi_cell(0, 5, f"Rn. {p * 8 + r + 1} {text}".encode("latin-1", "replace").decode("latin-1"))
                 pdf.ln(3)
         path = folder / f"bench-{f:04d}.pdf"
