@@ -191,12 +191,18 @@ def test_a_word_finds_german_compounds_and_highlights_them(sample_workspace):
     assert not sample_workspace.searcher.search("+Asylanhörung", lang="de", dense=False, expand_query=False).hits
 
 
-def test_an_index_from_an_older_analysis_is_rebuilt_by_the_next_ingest(tmp_path):
+def _ingest_notes(tmp_path: Path, text: str) -> tuple[Path, Path]:
+    """One Markdown file ingested into a fresh data folder: (its folder, the data folder)."""
     batch = tmp_path / "batch"
     batch.mkdir()
-    (batch / "notes.md").write_text("# Verhandlungstag\n\nDer Zeuge beschrieb das Sturmgewehr des Wachmanns.\n", encoding="utf-8")
+    (batch / "notes.md").write_text(text, encoding="utf-8")
     data = tmp_path / "d"
     _cli_json("ingest", str(batch), "--data", str(data), "--json")
+    return batch, data
+
+
+def test_an_index_from_an_older_analysis_is_rebuilt_by_the_next_ingest(tmp_path):
+    batch, data = _ingest_notes(tmp_path, "# Verhandlungstag\n\nDer Zeuge beschrieb das Sturmgewehr des Wachmanns.\n")
     version_file = next(data.rglob("dalil-analysis-version"))
     assert _cli_json("search", "Gewehr", "--data", str(data), "--json")
     # As an index written before compounds were split: no version stamp and no part terms.
@@ -214,11 +220,7 @@ def test_an_index_from_an_older_analysis_is_rebuilt_by_the_next_ingest(tmp_path)
 def test_mentions_from_older_entity_rules_are_tagged_again_by_the_next_ingest(tmp_path):
     import sqlite3
 
-    batch = tmp_path / "batch"
-    batch.mkdir()
-    (batch / "notes.md").write_text("# Day 3\n\nThe co-plaintiff Samir Nasser described the cell.\n\nNasser said he was beaten.\n", encoding="utf-8")
-    data = tmp_path / "d"
-    _cli_json("ingest", str(batch), "--data", str(data), "--json")
+    batch, data = _ingest_notes(tmp_path, "# Day 3\n\nThe co-plaintiff Samir Nasser described the cell.\n\nNasser said he was beaten.\n")
     with sqlite3.connect(data / "records.sqlite3") as db:  # as if tagged by an older release
         db.execute("UPDATE tagged SET tagger_version = '0'")
         db.execute("DELETE FROM mentions WHERE text = 'Nasser'")
