@@ -9,9 +9,9 @@ from typing import Any
 from haystack import Pipeline
 
 from pipelines.citations import Citation, citation_style, format_citation
-from haystack.components.joiners import DocumentJoiner
 
 from pipelines.components.dense_retriever import DenseRetriever
+from pipelines.components.fusion import ReciprocalRankFusion
 from pipelines.components.retriever import BM25Retriever
 from pipelines.stores.vectors import VectorStore
 from pipelines.highlight import match_spans, snippet
@@ -68,12 +68,12 @@ class SearchResults:
 
 
 def build_query_pipeline(store: TantivyDocumentStore, vectors: VectorStore | None = None) -> Pipeline:
-    """BM25 alone, or BM25 and dense retrieval fused by reciprocal rank (Haystack's DocumentJoiner)."""
+    """BM25 alone, or BM25 and dense retrieval fused by reciprocal rank (`ReciprocalRankFusion`)."""
     pipeline = Pipeline()
     pipeline.add_component("retriever", BM25Retriever(store))
     if vectors is not None:
         pipeline.add_component("dense", DenseRetriever(vectors, store))
-        pipeline.add_component("fusion", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
+        pipeline.add_component("fusion", ReciprocalRankFusion())
         pipeline.connect("retriever.documents", "fusion.documents")
         pipeline.connect("dense.documents", "fusion.documents")
     return pipeline

@@ -15,7 +15,7 @@ def test_eval_search_reports_four_modes_per_language_pair(sample_data, capsys):
         assert all(0.0 <= row["recall@10"] <= 1.0 for row in mode.values())
     # Regression floors a little under the figures in docs/MEASUREMENTS.md, so a real drop fails here.
     assert report["hybrid"]["cross-lingual"]["recall@10"] >= 0.60
-    assert report["hybrid"]["monolingual"]["recall@10"] >= 0.80
+    assert report["hybrid"]["monolingual"]["recall@10"] >= 0.78
     assert report["hybrid, target language filter"]["cross-lingual"]["recall@10"] >= 0.88
     assert report["hybrid, target language filter"]["monolingual"]["recall@10"] >= 0.88
 
