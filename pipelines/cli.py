@@ -99,6 +99,8 @@ def cmd_ingest(args) -> int:
         )
         for failure in summary.failures:
             console.print(f"  [red]{failure.reason.value}[/]  {failure.path}: {failure.detail}", markup=True)
+        for note in summary.upgraded:
+            console.print(f"Upgrade: {note}.")
         console.print(f"Data folder: {workspace.settings.data_dir}")
     return 0
 

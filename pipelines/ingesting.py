@@ -35,6 +35,7 @@ class IngestSummary:
     partial: list[str] = field(default_factory=list)
     run_id: int | None = None
     protected: int = 0  # people newly protected because the documents mark them so
+    upgraded: list[str] = field(default_factory=list)  # what an upgrade of Dalil made this run redo
 
     def to_json(self) -> dict:
         return {
@@ -46,6 +47,7 @@ class IngestSummary:
             "passages": self.passages,
             "partial": self.partial,
             "protected": self.protected,
+            "upgraded": self.upgraded,
             "failures": [{"path": f.path, "doc_id": f.doc_id, "reason": f.reason.value, "detail": f.detail} for f in self.failures],
         }
 
@@ -73,7 +75,11 @@ def ingest_paths(
     files = list(sources.discover(paths))
     summary = IngestSummary(files=len(files))
     summary.run_id = records.start_run({"paths": [str(p) for p in paths], "collection": collection})
-    retagging = bool(stale_tagged(records))  # an upgrade brought new entity rules
+    retagging = len(stale_tagged(records))  # an upgrade brought new entity rules
+    if store.analysis_outdated():
+        summary.upgraded.append("search index rebuilt for a newer text analysis")
+    if retagging:
+        summary.upgraded.append(f"{retagging} document{'s' if retagging != 1 else ''} tagged again with newer entity rules")
     index_pending(records, store)  # finish what an interrupted run left unindexed
     if options.ocr_cache_dir is None:
         options = Options(options.password, options.ocr_lang, options.ocr, str(workspace.settings.ocr_cache_path))

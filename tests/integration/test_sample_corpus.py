@@ -212,7 +212,7 @@ def test_an_index_from_an_older_analysis_is_rebuilt_by_the_next_ingest(tmp_path)
     store = Workspace.open(data).index
     assert store.analysis_outdated()
     summary = _cli_json("ingest", str(batch), "--data", str(data), "--json")
-    assert summary["already_known"] == 1
+    assert summary["already_known"] == 1 and summary["upgraded"] == ["search index rebuilt for a newer text analysis"]
     assert not Workspace.open(data).index.analysis_outdated()
     assert _cli_json("search", "Gewehr", "--data", str(data), "--json")[0]["filename"] == "notes.md"
 
@@ -225,7 +225,7 @@ def test_mentions_from_older_entity_rules_are_tagged_again_by_the_next_ingest(tm
         db.execute("UPDATE tagged SET tagger_version = '0'")
         db.execute("DELETE FROM mentions WHERE text = 'Nasser'")
     summary = _cli_json("ingest", str(batch), "--data", str(data), "--json")
-    assert summary["already_known"] == 1
+    assert summary["already_known"] == 1 and summary["upgraded"] == ["1 document tagged again with newer entity rules"]
     with sqlite3.connect(data / "records.sqlite3") as db:
         assert db.execute("SELECT DISTINCT tagger_version FROM tagged").fetchall() == [("2",)]
         assert db.execute("SELECT count(*) FROM mentions WHERE text = 'Nasser'").fetchone()[0] == 1
