@@ -38,7 +38,7 @@ class _Term:
 
 
 @lru_cache(maxsize=1)
-def _glossary() -> tuple[dict[str, list[_Term]], dict[tuple[str, ...], set[str]]]:
+def _concepts() -> tuple[dict[str, list[_Term]], dict[tuple[str, ...], set[str]]]:
     by_concept: dict[str, list[_Term]] = {}
     index: dict[tuple[str, ...], set[str]] = {}
     with open(GLOSSARY, encoding="utf-8") as handle:
@@ -64,7 +64,7 @@ def _glossary() -> tuple[dict[str, list[_Term]], dict[tuple[str, ...], set[str]]
 
 def expand(query_text: str, query_lang: str, max_terms_per_lang: int = 3) -> list[Expansion]:
     """Glossary concepts found in the query (longest match first) and their other-language terms."""
-    by_concept, index = _glossary()
+    by_concept, index = _concepts()
     tokens = analyze(query_text, query_lang)
     terms = [t.term for t in tokens]
     longest = max((len(k) for k in index), default=1)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines import crossref
+from pipelines.entities.patterns import WITNESS_CODE
 from pipelines.stores.record import RecordStore
 
 SCHEMA = """
@@ -99,7 +100,7 @@ def auto_protect(records: RecordStore) -> list[tuple[str, str]]:
     found = []
     done: set[str] = set()
     for r in rows:
-        if r["entity_key"] in done or _COURT_CODE.fullmatch(r["name"]):
+        if r["entity_key"] in done or WITNESS_CODE.fullmatch(r["name"]):
             continue  # a court's code for an anonymous witness ("Z 31", "P-7") names nobody already
         left, sentence = _sentence_around(r["text"], r["start"], r["end"])
         folded = sentence.casefold()
@@ -115,9 +116,6 @@ def auto_protect(records: RecordStore) -> list[tuple[str, str]]:
         done.update(_entity_keys(records, entity_id))
         found.append((r["entity_key"], pseudonym))
     return found
-
-
-_COURT_CODE = re.compile(r"[A-Z]\s?-?\s?\d{1,3}")
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, str]:

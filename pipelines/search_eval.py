@@ -61,7 +61,7 @@ def relevant_passages(searcher: Searcher, judged: Judged) -> set[str]:
 
 def evaluate(searcher: Searcher, queries: list[Judged], k: int = 10) -> dict[str, dict[str, dict[str, float]]]:
     report: dict[str, dict[str, dict[str, float]]] = {}
-    # The third mode is the researcher who says which language they want material in (`lang:de`).
+    # The filtered modes are the researcher who says which language they want material in (`lang:de`).
     for mode, dense, by_target in (("bm25", False, False), ("hybrid", True, False),
                                    ("bm25, target language filter", False, True), ("hybrid, target language filter", True, True)):
         by_pair: dict[str, list[tuple[float, float]]] = defaultdict(list)

@@ -18,10 +18,10 @@ from functools import lru_cache
 from pipelines.entities import word_lists
 from pipelines.entities.arabic_clitics import strip_proclitics
 from pipelines.entities.mention import PERSON, Mention
+from pipelines.entities.patterns import WITNESS_CODE
 
 _TOKEN = re.compile(r"[\w\u0600-\u06FF]+(?:[-.][\w]+)*")
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064A\u0671-\u06D3]{2,}$")
-_CODE = re.compile(r"\b[A-Z]\s?-?\s?\d{1,3}\b")
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +59,7 @@ def cued_names(text: str) -> list[Mention]:
         if after is None:
             index += 1
             continue
-        code = _CODE.match(text, tokens[after][0]) if after < len(tokens) else None
+        code = WITNESS_CODE.match(text, tokens[after][0]) if after < len(tokens) else None
         if code:
             found.append(Mention(code.start(), code.end(), code.group(), PERSON, "pattern"))
             index = after + 1

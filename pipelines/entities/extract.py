@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from pipelines.entities import cued_names, latin_cues, patterns, statistical
 from pipelines.entities.gazetteer import Gazetteer
@@ -68,13 +69,14 @@ def extract_mentions(texts: list[str], langs: list[str]) -> list[list[Mention]]:
             found += latin_cues.cued_codes(text, langs[index])
         candidates.append(found)
     # A person named in full in one passage is recognised by name elsewhere in the same batch.
-    for lang, remember in (("ar", cued_names.remembered_names), ("de", None), ("en", None)):
+    remembering = {"ar": cued_names.remembered_names, "de": partial(latin_cues.remembered_names, lang="de"),
+                   "en": partial(latin_cues.remembered_names, lang="en")}
+    for lang, remember in remembering.items():
         same = [i for i, passage_lang in enumerate(langs) if passage_lang == lang]
         if not same:
             continue
         firm = [[m for m in candidates[i] if m.source == "pattern" or m.label == "PERSON"] for i in same]
-        extras = remember([texts[i] for i in same], firm) if remember else latin_cues.remembered_names([texts[i] for i in same], firm, lang)
-        for index, extra in zip(same, extras):
+        for index, extra in zip(same, remember([texts[i] for i in same], firm)):
             # A known court, branch or place is not a person even if a person's name was taken from it.
             known_places = [m for m in candidates[index] if m.source == "gazetteer"]
             candidates[index] += [m for m in extra if not any(m.overlaps(k) for k in known_places)]

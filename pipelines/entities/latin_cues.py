@@ -23,11 +23,11 @@ from functools import lru_cache
 
 from pipelines.entities import word_lists
 from pipelines.entities.mention import FACILITY, LOCATION, ORGANIZATION, PERSON, Mention
+from pipelines.entities.patterns import WITNESS_CODE
 
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß][\w'’.-]*")
 _HONORIFICS = {"Dr", "Prof", "med", "jur", "Herr", "Frau", "Mr", "Mrs", "Ms", "Dres"}
 _AT_COURT = re.compile(r"(?:am|beim|des)\s+[A-ZÄÖÜ]\w*(?:gericht|gerichts|gerichtshof|gerichtshofs)\s+")
-_CODE = re.compile(r"[A-Z]\s?-?\s?\d{1,3}\b")
 # Endings of German common nouns; a word with one of them is not a name.
 _NOUN_END = re.compile(r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|tät|täten|ismus|ment|mente|zelle|zellen|gen|ern|nisse|nis|ende|enden)$")
 
@@ -81,7 +81,7 @@ def cued_names(text: str, lang: str) -> list[Mention]:
         court = _AT_COURT.match(text, start)
         if court:  # "Richter am Oberlandesgericht Henning Falkenroth": the court is not the name
             start = court.end()
-        code = _CODE.match(text, start)
+        code = WITNESS_CODE.match(text, start)
         if code:
             found.append(Mention(start, code.end(), code.group(), PERSON, "pattern"))
             continue
@@ -109,7 +109,7 @@ def cued_names(text: str, lang: str) -> list[Mention]:
 @lru_cache(maxsize=2)
 def _cued_code(lang: str) -> re.Pattern:
     cues = sorted({cue.split()[-1] for cues in word_lists.role_cues(lang).values() for cue in cues}, key=len, reverse=True)
-    return re.compile(r"\b(?i:" + "|".join(map(re.escape, cues)) + r")\W{1,3}(" + _CODE.pattern + ")")
+    return re.compile(r"\b(?i:" + "|".join(map(re.escape, cues)) + r")\W{1,3}(" + WITNESS_CODE.pattern + ")")
 
 
 def cued_codes(text: str, lang: str) -> list[Mention]:
@@ -137,7 +137,7 @@ def remembered_names(texts: list[str], known: list[list[Mention]], lang: str) ->
             if len(family) >= 3 and not family.endswith("."):  # "Anwar R.": an initial alone names nobody
                 names.add(family)
         # A witness code found after a cue ("witness P-7") is the person wherever it recurs.
-        names.update(m.text for m in mentions if m.label == PERSON and _CODE.fullmatch(m.text))
+        names.update(m.text for m in mentions if m.label == PERSON and WITNESS_CODE.fullmatch(m.text))
     if not names:
         return [[] for _ in texts]
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w-])")
