@@ -27,7 +27,7 @@ _ARABIC_WORD = re.compile(r"^[\u0621-\u064A\u0671-\u06D3]{2,}$")
 @lru_cache(maxsize=1)
 def _cues() -> tuple[frozenset[str], frozenset[str]]:
     """(one-word cues, multi-word cues) in Arabic."""
-    words = {cue for role, cues in word_lists.role_cues("ar").items() if role != "victim" for cue in cues}
+    words = {cue for role, cues in word_lists.role_cues("ar").items() if role not in ("victim", "unknown") for cue in cues}
     words.update(word_lists.titles("ar"))
     words.update(word_lists.person_cues("ar"))
     # Verb phrases ("أدلى بشهادته") and bare plurals do not introduce one named person.
@@ -75,9 +75,23 @@ def cued_names(text: str) -> list[Mention]:
         if name:
             found.append(Mention(name[0][0], name[-1][1], text[name[0][0] : name[-1][1]], PERSON, "pattern"))
             index = after + len(name)
+            # A dual or plural cue names a list: "القاضيان ماتياس كونيل وهيلموت روسباخ".
+            if tokens[after - 1][2].endswith(_PLURAL) and index < len(tokens) and tokens[index][2].startswith("و"):
+                start, end, word = tokens[index]
+                following = tokens[index + 1] if index + 1 < len(tokens) else None
+                if _name_like(word[1:], first=True):
+                    last = following if following and not text[end : following[0]].strip() and _name_like(following[2], first=False) else None
+                    stop = last[1] if last else end
+                    found.append(Mention(start + 1, stop, text[start + 1 : stop], PERSON, "pattern"))
+                    index += 2 if last else 1
         else:
             index = after
     return found
+
+
+_PLURAL = ("ان", "ين", "ون")
+# Endings a one-word cue takes: "محاميه" (his lawyer), "القاضيان" (the two judges), "المحامين".
+_ENDINGS = ("ها", "ه", "ان", "ين", "ون")
 
 
 def _cue_end(tokens, index: int, single: frozenset[str], multi: frozenset[str]) -> int | None:
@@ -91,7 +105,18 @@ def _cue_end(tokens, index: int, single: frozenset[str], multi: frozenset[str]) 
     # "للشاهد" is ل + الشاهد with the alef of the article dropped in writing.
     if word in single or strip_proclitics(word)[1] in single or (word.startswith(("لل", "ولل", "فلل")) and "ال" + word[word.index("لل") + 2 :] in single):
         return index + 1
+    bare = strip_proclitics(word)[1]
+    if any(bare.endswith(e) and bare[: -len(e)] in _role_nouns() for e in _ENDINGS):
+        return index + 1
     return None
+
+
+@lru_cache(maxsize=1)
+def _role_nouns() -> frozenset[str]:
+    """One-word cues of the court's roles, whose inflected forms also introduce names ("القاضيان", "محاميه");
+    not "المعتقلين", a plural that is followed by verbs far more often than by names."""
+    return frozenset(cue for role, cues in word_lists.role_cues("ar").items() if role not in ("victim", "unknown")
+                     for cue in cues if " " not in cue)
 
 
 def remembered_names(texts: list[str], known: list[list[Mention]]) -> list[list[Mention]]:

@@ -41,8 +41,22 @@ def cue_patterns() -> dict[str, dict[str, re.Pattern]]:
             if lang == "ar":  # "للمعتقل" is ل + المعتقل with the alef of the article dropped in writing
                 cues = cues + ["لل" + c[2:] for c in cues if c.startswith("ال")]
             body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-            out.setdefault(lang, {})[role] = re.compile(rf"(?<![\w])(?:[وفبل])?(?:{body})(?![\w])", re.IGNORECASE)
+            ending = _ENDINGS.get((lang, role), _ENDINGS.get(lang, ""))
+            out.setdefault(lang, {})[role] = re.compile(rf"(?<![\w])(?:[وفبل])?(?:{body})(?:{ending})?(?![\w])", re.IGNORECASE)
     return out
+
+
+# Inflected forms of a cue's last word, so the lists need only the base forms: "den Rechtsanwälten",
+# "Nebenklägerinnen", "associate judges", "القاضيان", "محاميه" (his lawyer). Arabic victim verbs take
+# only the dual and plural endings: "عذبه" is "(he) tortured him", and the name after it is the torturer.
+_ENDINGS = {
+    "de": "n|en|s|es|in|innen|nen",
+    "en": "s|es",
+    "ar": "ان|ين|ون|ا|وا|ه|ها",
+    ("ar", "victim"): "ا|وا",
+    # "detainees" and "prisoners" speak of a group, seldom of the name beside them.
+    ("en", "victim"): "",
+}
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +78,10 @@ def relational_patterns() -> dict[str, dict[str, re.Pattern]]:
 _AND = re.compile(r"\s*(?:,|and|und|sowie|و)\s*|\s+و")
 
 
+# "Raslan's lawyers": the person whose defence counsel acts is the accused.
+_DEFENDED = {"en": re.compile(r"(?:'s|’s)?\s+(?:defen[cs]e\s+)?(?:lawyers?|counsel|attorneys?|defen[cs]e(?:\s+team)?)\b")}
+
+
 def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
     window = text[max(0, mention.start - 60) : mention.start]
     for role, pattern in relational_patterns().get(lang, {}).items():
@@ -71,6 +89,22 @@ def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
         if match:
             offset = mention.start - len(window)
             return Cue(role, offset + match.start(), offset + match.end(), match.group(0).strip())
+    defended = _DEFENDED.get(lang)
+    if defended is not None and mention.text.endswith(("'s", "’s")) or defended is not None and text.startswith(("'s", "’s"), mention.end):
+        match = defended.match(text, mention.end if not mention.text.endswith(("'s", "’s")) else mention.end - 2)
+        if match:
+            return Cue("accused", match.start(), match.end(), match.group(0).strip())
+    return None
+
+
+def _owner(cue: Cue, people: list[Mention], text: str) -> Mention | None:
+    """The person a cue stands right before, as in an apposition ("prosecutor Miriam Hollstein")."""
+    for person in people:
+        gap = text[cue.end : person.start]
+        if person.title and gap.rstrip().endswith(person.title):
+            gap = gap.rstrip()[: -len(person.title)]
+        if person.start >= cue.end and not gap.strip(" ,:") and len(gap) <= 3:
+            return person
     return None
 
 
@@ -93,6 +127,7 @@ def _distance(cue: Cue, mention: Mention) -> int:
 def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]:
     cues = find_cues(text, lang)
     people = [m for m in mentions if m.label == PERSON]
+    owned = [(cue, _owner(cue, people, text)) for cue in cues]
     out = []
     for mention in mentions:
         if mention.label != PERSON:
@@ -106,12 +141,15 @@ def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]
             if previous is not None and previous.role_cue and previous.role_confidence == 0.9 and _AND.fullmatch(text[previous.end : mention.start]):
                 relational = Cue(previous.role, previous.role_cue_start, previous.role_cue_start + len(previous.role_cue), previous.role_cue)
         if relational is not None:
-            out.append(replace(mention, role=relational.role, role_cue=relational.text, role_cue_start=relational.start, role_confidence=0.9))
+            if relational.role == "unknown":  # the agent of the verb ("beaten by Abu Ali"): no role from the list
+                out.append(mention)
+            else:
+                out.append(replace(mention, role=relational.role, role_cue=relational.text, role_cue_start=relational.start, role_confidence=0.9))
             continue
         best, best_score = None, 0.0
-        for cue in cues:
+        for cue, owner in owned:
             distance = _distance(cue, mention)
-            if distance > WINDOW:
+            if distance > WINDOW or owner is not None and owner is not mention:
                 continue
             # Another name between the cue and this one means the cue belongs to that other person.
             between = (min(cue.end, mention.end), max(cue.start, mention.start))
@@ -122,11 +160,19 @@ def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]
                 score += 0.02  # cues usually precede the name in all three languages
             if score > best_score:
                 best, best_score = cue, score
-        if best is None:
+        if best is None or best.role == "unknown":  # nearest to a role outside the list: "the interpreter X"
             out.append(mention)
         else:
             out.append(replace(mention, role=best.role, role_cue=best.text, role_cue_start=best.start, role_confidence=round(min(best_score, 0.99), 2)))
     return _share_in_lists(text, out)
+
+
+def _gap(text: str, before: Mention, after: Mention) -> str:
+    """The text between two names, less the second one's title ("und Dr. Kai Ostermeier")."""
+    gap = text[before.end : after.start]
+    if after.title and gap.rstrip().endswith(after.title):
+        gap = gap.rstrip()[: -len(after.title)]
+    return gap
 
 
 def _share_in_lists(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -135,7 +181,7 @@ def _share_in_lists(text: str, mentions: list[Mention]) -> list[Mention]:
     people = [i for i, m in enumerate(mentions) if m.label == PERSON]
     groups: list[list[int]] = []
     for i in people:
-        if groups and _AND.fullmatch(text[mentions[groups[-1][-1]].end : mentions[i].start]):
+        if groups and _AND.fullmatch(_gap(text, mentions[groups[-1][-1]], mentions[i])):
             groups[-1].append(i)
         else:
             groups.append([i])
