@@ -56,6 +56,9 @@ _ENDINGS = {
     ("ar", "victim"): "ا|وا",
     # "detainees" and "prisoners" speak of a group, seldom of the name beside them.
     ("en", "victim"): "",
+    # Words for people outside the roles name one person in apposition ("the interpreter X"); their plurals
+    # are subjects ("وهدد المحققون ليلى درويش": the interrogators threatened Layla Darwish).
+    ("ar", "unknown"): "", ("de", "unknown"): "", ("en", "unknown"): "",
 }
 
 
@@ -70,12 +73,14 @@ def relational_patterns() -> dict[str, dict[str, re.Pattern]]:
     for role, by_lang in data.items():
         for lang, cues in by_lang.items():
             body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-            clitic = "(?:[وف])?" if lang == "ar" else ""  # "ونقل طارق": the conjunction is glued to the verb
+            clitic = "(?:[وف]?ب?)" if lang == "ar" else ""  # "ونقل طارق", "بالحكم على": conjunction and preposition are glued on
             out.setdefault(lang, {})[role] = re.compile(rf"(?<![\w]){clitic}(?:{body})(?:\s+(?:the|der|des|dem|den|die))?\s*$", re.IGNORECASE)
     return out
 
 
 _AND = re.compile(r"\s*(?:,|and|und|sowie|و)\s*|\s+و")
+# Only a conjunction, not a comma, which as often opens an apposition ("Counsel for al-Gharib, Dr. Lena Paulsen").
+_CONJUNCTION = re.compile(r"\s*(?:and|und|sowie|و)\s*|\s+و")
 
 
 # "Raslan's lawyers": the person whose defence counsel acts is the accused.
@@ -97,13 +102,17 @@ def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
     return None
 
 
+# "… Vollmer als Vorsitzende Richterin, Matthias Kühnel …": a role after "als"/"as" describes the name before it.
+_AS = re.compile(r"(?:\bals|\bas|بصفته|بصفتها)\s*$")
+
+
 def _owner(cue: Cue, people: list[Mention], text: str) -> Mention | None:
     """The person a cue stands right before, as in an apposition ("prosecutor Miriam Hollstein")."""
     for person in people:
         gap = text[cue.end : person.start]
         if person.title and gap.rstrip().endswith(person.title):
             gap = gap.rstrip()[: -len(person.title)]
-        if person.start >= cue.end and not gap.strip(" ,:") and len(gap) <= 3:
+        if person.start >= cue.end and not gap.strip(" ,:") and len(gap) <= 3 and not (gap.strip() and _AS.search(text, 0, cue.start)):
             return person
     return None
 
@@ -138,7 +147,7 @@ def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]
             # "proceedings against Anwar Raslan and Eyad al-Gharib": a name joined by "and" shares the
             # relation that the name before it has.
             previous = next((m for m in reversed(out) if m.label == PERSON), None)
-            if previous is not None and previous.role_cue and previous.role_confidence == 0.9 and _AND.fullmatch(text[previous.end : mention.start]):
+            if previous is not None and previous.role_cue and previous.role_confidence == 0.9 and _CONJUNCTION.fullmatch(text[previous.end : mention.start]):
                 relational = Cue(previous.role, previous.role_cue_start, previous.role_cue_start + len(previous.role_cue), previous.role_cue)
         if relational is not None:
             if relational.role == "unknown":  # the agent of the verb ("beaten by Abu Ali"): no role from the list
