@@ -107,12 +107,16 @@ _AS = re.compile(r"(?:\bals|\bas|بصفته|بصفتها)\s*$")
 
 
 def _owner(cue: Cue, people: list[Mention], text: str) -> Mention | None:
-    """The person a cue stands right before, as in an apposition ("prosecutor Miriam Hollstein")."""
+    """The person a cue stands right before, as in an apposition ("prosecutor Miriam Hollstein"), or right
+    after with "als"/"as" ("Annegret Vollmer als Vorsitzende Richterin")."""
+    described = _AS.search(text, 0, cue.start)
+    if described:  # "Vollmer als Vorsitzende Richterin": the name just before "als"
+        return next((p for p in reversed(people) if p.end <= described.start() and not text[p.end : described.start()].strip(" ,")), None)
     for person in people:
         gap = text[cue.end : person.start]
         if person.title and gap.rstrip().endswith(person.title):
             gap = gap.rstrip()[: -len(person.title)]
-        if person.start >= cue.end and not gap.strip(" ,:") and len(gap) <= 3 and not (gap.strip() and _AS.search(text, 0, cue.start)):
+        if person.start >= cue.end and not gap.strip(" ,:") and len(gap) <= 3:
             return person
     return None
 

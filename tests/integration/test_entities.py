@@ -122,3 +122,35 @@ def test_names_in_a_list_share_the_role_of_a_cue_outside_it():
     # Two different roles in one list are left as they are.
     mixed = _by_text(_one("The witness Samir Nasser and the defendant Eyad al-Gharib entered.", "en"))
     assert mixed["Samir Nasser"].role == "witness"
+
+
+def _roles(text: str, lang: str) -> dict[str, str]:
+    return {m.text: m.role for m in _one(text, lang) if m.label == "PERSON"}
+
+
+def test_a_role_word_belongs_to_the_name_it_stands_before_and_inflects():
+    roles = _roles("Present were associate judges Matthias Kühnel, Kathrin Lindemeyer and Ingrid Taubert, "
+                   "prosecutor Miriam Hollstein and the interpreter Yara Mansi.", "en")
+    assert roles == {"Matthias Kühnel": "judge", "Kathrin Lindemeyer": "judge", "Ingrid Taubert": "judge",
+                     "Miriam Hollstein": "prosecutor", "Yara Mansi": "unknown"}
+    roles = _roles("Verteidigt wurde der Angeklagte Anwar R. von den Rechtsanwälten Ansgar Wendlandt und Dr. Kai Ostermeier.", "de")
+    assert roles == {"Anwar R.": "accused", "Ansgar Wendlandt": "counsel", "Kai Ostermeier": "counsel"}
+    # "als Vorsitzende Richterin" describes the name before it, not the one after the comma.
+    roles = _roles("Es wirkten Dr. Annegret Vollmer als Vorsitzende Richterin, Kathrin Lindemeyer als Protokollführerin mit.", "de")
+    assert roles["Annegret Vollmer"] == "judge" and roles["Kathrin Lindemeyer"] == "unknown"
+
+
+def test_arabic_dual_and_suffixed_role_nouns_introduce_names():
+    roles = _roles("وطرح القاضيان ماتياس كونيل وهيلموت روسباخ أسئلة على المتهم رسلان.", "ar")
+    assert roles == {"ماتياس كونيل": "judge", "هيلموت روسباخ": "judge", "رسلان": "accused"}
+    roles = _roles("ومثل المتهم إياد الغريب بصحبة محاميه هيلغه راوتنبرغ.", "ar")
+    assert roles == {"إياد الغريب": "accused", "هيلغه راوتنبرغ": "counsel"}
+
+
+def test_the_agent_of_a_torture_verb_is_not_its_victim_and_defence_counsel_marks_the_accused():
+    roles = _roles("Samir Haddad said he was beaten by Abu Waleed in the basement.", "en")
+    assert roles == {"Samir Haddad": "victim", "Abu Waleed": "unknown"}
+    mention = next(m for m in _one("Raslan's lawyers read out a statement on his behalf.", "en") if m.label == "PERSON")
+    assert mention.role == "accused" and "lawyers" in mention.role_cue
+    text = "Raslan's lawyers read out a statement on his behalf."
+    assert text[mention.role_cue_start : mention.role_cue_start + len(mention.role_cue)] == mention.role_cue
