@@ -75,21 +75,22 @@ def cued_names(text: str) -> list[Mention]:
         if name:
             found.append(Mention(name[0][0], name[-1][1], text[name[0][0] : name[-1][1]], PERSON, "pattern"))
             index = after + len(name)
-            # A dual or plural cue names a list: "القاضيان ماتياس كونيل وهيلموت روسباخ".
-            if tokens[after - 1][2].endswith(_PLURAL) and index < len(tokens) and tokens[index][2].startswith("و"):
+            # A dual or plural cue names a list: "القضاة ماتياس كونيل وكاترين ليندماير وهيلموت روسباخ".
+            plural = tokens[after - 1][2].endswith(_PLURAL) or strip_proclitics(tokens[after - 1][2])[1] in _PLURAL_NOUNS
+            while plural and index < len(tokens) and tokens[index][2].startswith("و") and _name_like(tokens[index][2][1:], first=True):
                 start, end, word = tokens[index]
                 following = tokens[index + 1] if index + 1 < len(tokens) else None
-                if _name_like(word[1:], first=True):
-                    last = following if following and not text[end : following[0]].strip() and _name_like(following[2], first=False) else None
-                    stop = last[1] if last else end
-                    found.append(Mention(start + 1, stop, text[start + 1 : stop], PERSON, "pattern"))
-                    index += 2 if last else 1
+                last = following if following and not text[end : following[0]].strip() and _name_like(following[2], first=False) else None
+                stop = last[1] if last else end
+                found.append(Mention(start + 1, stop, text[start + 1 : stop], PERSON, "pattern"))
+                index += 2 if last else 1
         else:
             index = after
     return found
 
 
 _PLURAL = ("ان", "ين", "ون")
+_PLURAL_NOUNS = frozenset({"القضاة", "الشهود", "المحامون", "المحامين", "الخبراء", "القاضيات", "الشاهدات", "المحاميات", "بعضوية"})
 # Endings a one-word cue takes: "محاميه" (his lawyer), "القاضيان" (the two judges), "المحامين".
 _ENDINGS = ("ها", "ه", "ان", "ين", "ون")
 

@@ -177,7 +177,29 @@ def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]
             out.append(mention)
         else:
             out.append(replace(mention, role=best.role, role_cue=best.text, role_cue_start=best.start, role_confidence=round(min(best_score, 0.99), 2)))
-    return _share_in_lists(text, out)
+    return _share_in_lists(text, [_companion(text, lang, m, cues) for m in out])
+
+
+# "arrested with his neighbour X", "zusammen mit seinem Bruder X", "اعتقل مع جاره X": one fate, two victims.
+_WITH = {
+    "en": re.compile(r"\b(?:together\s+with\s+(?:(?:his|her|their|a|the)\s+)?|with\s+(?:his|her|their)\s+)(?:[a-z-]+\s+)?$"),
+    "de": re.compile(r"\b(?:(?:zusammen|gemeinsam)\s+mit\s+(?:(?:seinem|seiner|seinen|ihrem|ihrer|ihren|dem|der|den)\s+)?|mit\s+(?:seinem|seiner|seinen|ihrem|ihrer|ihren)\s+)(?:\w+\s+)?$"),
+    "ar": re.compile(r"(?<!\S)و?مع\s+(?:\S+\s+)?$"),
+}
+
+
+def _companion(text: str, lang: str, mention: Mention, cues: list[Cue]) -> Mention:
+    pattern = _WITH.get(lang)
+    if mention.label != PERSON or mention.role != "unknown" or pattern is None:
+        return mention
+    match = pattern.search(text, max(0, mention.start - 40), mention.start)
+    if not match:
+        return mention
+    before = [c for c in cues if c.role == "victim" and c.end <= match.start() and match.start() - c.end <= 40]
+    if not before:
+        return mention
+    cue = max(before, key=lambda c: c.end)
+    return replace(mention, role="victim", role_cue=cue.text, role_cue_start=cue.start, role_confidence=0.6)
 
 
 def _gap(text: str, before: Mention, after: Mention) -> str:
@@ -201,6 +223,15 @@ def _share_in_lists(text: str, mentions: list[Mention]) -> list[Mention]:
     out = list(mentions)
     for group in (g for g in groups if len(g) > 1):
         first, last = mentions[group[0]], mentions[group[-1]]
+        closed = _CONJUNCTION.fullmatch(_gap(text, mentions[group[-2]], last))  # "A, B and C", not an apposition "A, B"
+        if closed and first.role_confidence >= 0.95 and first.role_cue_start is not None and first.role_cue_start < first.start:
+            # A list right after its role word ("associate judges A, B and C", "القضاة أ وب وج"): the word
+            # speaks for every name in it that has no role word of its own right before it.
+            for i in group[1:]:
+                if mentions[i].role_confidence < 0.95:
+                    out[i] = replace(mentions[i], role=first.role, role_cue=first.role_cue, role_cue_start=first.role_cue_start,
+                                     role_confidence=0.85)
+            continue
         outside = {mentions[i].role_cue_start: mentions[i] for i in group if mentions[i].role_cue
                    and not first.start <= mentions[i].role_cue_start < last.end}
         roles = {m.role for m in outside.values()}
