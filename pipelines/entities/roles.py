@@ -106,6 +106,23 @@ def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
 _AS = re.compile(r"(?:\bals|\bas|بصفته|بصفتها)\s*$")
 
 
+_CLAUSE_END = re.compile(r"[,;:.!?،؛؟]")
+
+
+def _clause_verb(text: str, mention: Mention, cues: list[Cue], people: list[Mention]) -> Cue | None:
+    """A detention or torture verb later in the name's own clause, beyond the window: German puts the
+    participle last ("Qudsi wurde … 41 Tage lang in einer Zelle im Untergeschoss … festgehalten")."""
+    for cue in sorted(cues, key=lambda c: c.start):
+        if cue.start < mention.end or cue.start - mention.end > 3 * WINDOW:
+            continue
+        between = text[mention.end : cue.start]
+        if _CLAUSE_END.search(between) or any(mention.end <= p.start and p.end <= cue.start for p in people):
+            return None
+        if cue.role == "victim":
+            return cue
+    return None
+
+
 def _owner(cue: Cue, people: list[Mention], text: str) -> Mention | None:
     """The person a cue stands right before, as in an apposition ("prosecutor Miriam Hollstein"), or right
     after with "als"/"as" ("Annegret Vollmer als Vorsitzende Richterin")."""
@@ -173,6 +190,8 @@ def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]
                 score += 0.02  # cues usually precede the name in all three languages
             if score > best_score:
                 best, best_score = cue, score
+        if best is None:
+            best, best_score = _clause_verb(text, mention, cues, people), 0.55
         if best is None or best.role == "unknown":  # nearest to a role outside the list: "the interpreter X"
             out.append(mention)
         else:

@@ -105,7 +105,8 @@ def test_entities_cli_lists_people_with_roles(sample_data, capsys):
 
 @pytest.mark.parametrize("lang, target", [("de", 0.85), ("ar", 0.80), ("en", 0.80)])
 def test_eval_ner_on_the_held_out_gold_set(lang, target, capsys):
-    # Written blind after the rules were tuned on the main gold set (corpora/gold/heldout/README.md).
+    # Written blind after the rules were tuned on the main gold set (corpora/gold/heldout/README.md); its
+    # role errors were read on 25 Nov 2026 to write general role rules, so heldout2 is now the blind one.
     path = GOLD / "heldout" / f"ner-{lang}.conll"
     assert main(["eval-ner", "--conll", str(path), "--lang", lang, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)[str(path)]
@@ -154,3 +155,25 @@ def test_the_agent_of_a_torture_verb_is_not_its_victim_and_defence_counsel_marks
     assert mention.role == "accused" and "lawyers" in mention.role_cue
     text = "Raslan's lawyers read out a statement on his behalf."
     assert text[mention.role_cue_start : mention.role_cue_start + len(mention.role_cue)] == mention.role_cue
+
+
+def test_a_german_participle_at_the_end_of_the_clause_speaks_for_its_subject():
+    text = ("Rn. 16 Der Student Karim Qudsi wurde nach eigenen Angaben 41 Tage lang in einer Gemeinschaftszelle "
+            "im Untergeschoss der Al-Khatib-Abteilung festgehalten.")
+    mention = next(m for m in _one(text, "de") if m.label == "PERSON")
+    assert mention.role == "victim" and mention.role_cue == "festgehalten"
+    # A clause boundary stops it: the name before the comma is not the one held.
+    text = "Rn. 17 Der Student Karim Qudsi bestätigte dies, und man hatte andere Männer im Untergeschoss der Abteilung über viele Wochen festgehalten."
+    assert _roles(text, "de")["Karim Qudsi"] == "unknown"
+
+
+@pytest.mark.parametrize("lang, target", [("de", 0.85), ("ar", 0.80), ("en", 0.80)])
+def test_eval_ner_on_the_second_held_out_gold_set(lang, target, capsys):
+    # Written blind on 25 Nov 2026 after the rules were tuned on both other sets (corpora/gold/heldout2/README.md).
+    path = GOLD / "heldout2" / f"ner-{lang}.conll"
+    assert main(["eval-ner", "--conll", str(path), "--lang", lang, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)[str(path)]
+    assert report["types"]["PER+ORG+LOC"]["f1"] >= target
+    assert report["types"]["FAC"]["recall"] >= 0.85  # Arabic 0.89, below the 0.90 target; see docs/MEASUREMENTS.md
+    assert report["roles"]["persons"] >= 75
+    assert report["roles"]["accuracy"] >= 0.60  # far below the 0.85 target; see docs/MEASUREMENTS.md

@@ -220,6 +220,8 @@ def test_an_index_from_an_older_analysis_is_rebuilt_by_the_next_ingest(tmp_path)
 def test_mentions_from_older_entity_rules_are_tagged_again_by_the_next_ingest(tmp_path):
     import sqlite3
 
+    from pipelines.entities.enrich import TAGGER_VERSION
+
     batch, data = _ingest_notes(tmp_path, "# Day 3\n\nThe co-plaintiff Samir Nasser described the cell.\n\nNasser said he was beaten.\n")
     with sqlite3.connect(data / "records.sqlite3") as db:  # as if tagged by an older release
         db.execute("UPDATE tagged SET tagger_version = '0'")
@@ -227,7 +229,7 @@ def test_mentions_from_older_entity_rules_are_tagged_again_by_the_next_ingest(tm
     summary = _cli_json("ingest", str(batch), "--data", str(data), "--json")
     assert summary["already_known"] == 1 and summary["upgraded"] == ["1 document tagged again with newer entity rules"]
     with sqlite3.connect(data / "records.sqlite3") as db:
-        assert db.execute("SELECT DISTINCT tagger_version FROM tagged").fetchall() == [("2",)]
+        assert db.execute("SELECT DISTINCT tagger_version FROM tagged").fetchall() == [(TAGGER_VERSION,)]
         assert db.execute("SELECT count(*) FROM mentions WHERE text = 'Nasser'").fetchone()[0] == 1
     # The cross-reference was rebuilt with the new mention: the name is an entity with its passage.
     entity = _cli_json("entity", "Nasser", "--data", str(data), "--json")
