@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from ingest.legal import CASE_NUMBER
+from pipelines.entities import word_lists
 from pipelines.entities.mention import CASE_NUMBER as CASE, FACILITY, LAW, ORGANIZATION, PERSON, Mention
-
-RESOURCES = Path(__file__).resolve().parents[2] / "corpora" / "resources"
 
 _LAW = re.compile(
     r"§§?\s?\d+[a-z]?(?:\s?(?:Abs\.|Absatz)\s?\d+)?(?:\s?(?:S\.|Satz)\s?\d+)?(?:\s?(?:Nr\.|Nummer)\s?\d+(?:\s?(?:,|und|bis)\s?\d+)*)?\s(?:[A-Z][A-Za-z]*(?:GB|G|O)\b|StGB|VStGB|StPO|GVG)"
@@ -29,18 +26,13 @@ _ANONYMISED = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{2,}\s[A-ZÄÖÜ]\.)(?=\s|
 
 @lru_cache(maxsize=1)
 def _numbered_organizations() -> frozenset[str]:
-    path = RESOURCES / "organizations.json"
-    return frozenset(o["id"] for o in json.loads(path.read_text(encoding="utf-8")) if o["id"].startswith("org-branch-")) if path.exists() else frozenset()
+    return frozenset(o["id"] for o in word_lists.resource("organizations.json") if o["id"].startswith("org-branch-"))
 
 
 @lru_cache(maxsize=1)
 def titles() -> dict[str, str]:
     """Rank/honorific → its language-neutral equivalent, from corpora/resources/titles.json."""
-    path = RESOURCES / "titles.json"
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {t["text"]: t.get("equivalent") or t["text"].lower() for t in data.get("titles", [])}
+    return {t["text"]: t.get("equivalent") or t["text"].lower() for t in word_lists.resource("titles.json")["titles"]}
 
 
 @lru_cache(maxsize=1)

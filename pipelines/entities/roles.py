@@ -1,21 +1,23 @@
 """The role a person plays in a passage, from cue words near the name. Never a role without a cue.
 
 Cues (corpora/resources/role_cues.json) are phrases such as "der Angeklagte", "the witness",
-"المتهم", "Nebenkläger", or torture/detention verbs for victims. The nearest cue wins; a cue right
-next to the name (an apposition: "der Zeuge Samir H.") is strong, one further away is weaker.
+"المتهم", "Nebenkläger", or torture/detention verbs for victims, in their inflected forms. The nearest
+cue wins; a cue right next to the name (an apposition: "der Zeuge Samir H.") is strong, one further away
+is weaker, and a cue in apposition to another name is that name's alone. Relational cues
+(role_relations.json: "proceedings against X", "counsel for X", "beaten by X") speak for the name right
+after them and come first. Words for people outside the roles ("the interpreter") are cues for
+"unknown". Names in a list share a cue; a person held "together with" a victim is one too.
+Each passage is judged alone, as the gold sets are annotated.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
+from pipelines.entities import word_lists
 from pipelines.entities.mention import PERSON, Mention
-
-RESOURCES = Path(__file__).resolve().parents[2] / "corpora" / "resources"
 WINDOW = 80  # characters either side of a name in which a cue may speak for it
 
 
@@ -29,10 +31,7 @@ class Cue:
 
 @lru_cache(maxsize=1)
 def cue_patterns() -> dict[str, dict[str, re.Pattern]]:
-    path = RESOURCES / "role_cues.json"
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = word_lists.resource("role_cues.json")
     out: dict[str, dict[str, re.Pattern]] = {}
     for role, by_lang in data.items():
         for lang, cues in by_lang.items():
@@ -65,10 +64,7 @@ _ENDINGS = {
 @lru_cache(maxsize=1)
 def relational_patterns() -> dict[str, dict[str, re.Pattern]]:
     """Cues that speak only for the name right after them ("proceedings against X", "counsel for X")."""
-    path = RESOURCES / "role_relations.json"
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = word_lists.resource("role_relations.json")
     out: dict[str, dict[str, re.Pattern]] = {}
     for role, by_lang in data.items():
         for lang, cues in by_lang.items():
@@ -84,7 +80,7 @@ _CONJUNCTION = re.compile(r"\s*(?:and|und|sowie|و)\s*|\s+و")
 
 
 # "Raslan's lawyers": the person whose defence counsel acts is the accused.
-_DEFENDED = {"en": re.compile(r"(?:'s|’s)?\s+(?:defen[cs]e\s+)?(?:lawyers?|counsel|attorneys?|defen[cs]e(?:\s+team)?)\b")}
+_DEFENDED = {"en": re.compile(r"(?:'s|’s)\s+(?:defen[cs]e\s+)?(?:lawyers?|counsel|attorneys?|defen[cs]e(?:\s+team)?)\b")}
 
 
 def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
@@ -95,10 +91,10 @@ def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
             offset = mention.start - len(window)
             return Cue(role, offset + match.start(), offset + match.end(), match.group(0).strip())
     defended = _DEFENDED.get(lang)
-    if defended is not None and mention.text.endswith(("'s", "’s")) or defended is not None and text.startswith(("'s", "’s"), mention.end):
-        match = defended.match(text, mention.end if not mention.text.endswith(("'s", "’s")) else mention.end - 2)
-        if match:
-            return Cue("accused", match.start(), match.end(), match.group(0).strip())
+    # The possessive may be inside the mention ("Raslan's") or after it.
+    match = defended and defended.match(text, mention.end - 2 if mention.text.endswith(("'s", "’s")) else mention.end)
+    if match:
+        return Cue("accused", match.start(), match.end(), match.group(0).strip())
     return None
 
 
@@ -126,7 +122,7 @@ def _clause_verb(text: str, mention: Mention, cues: list[Cue], people: list[Ment
 def _owner(cue: Cue, people: list[Mention], text: str) -> Mention | None:
     """The person a cue stands right before, as in an apposition ("prosecutor Miriam Hollstein"), or right
     after with "als"/"as" ("Annegret Vollmer als Vorsitzende Richterin")."""
-    described = _AS.search(text, 0, cue.start)
+    described = _AS.search(text, max(0, cue.start - 12), cue.start)
     if described:  # "Vollmer als Vorsitzende Richterin": the name just before "als"
         return next((p for p in reversed(people) if p.end <= described.start() and not text[p.end : described.start()].strip(" ,")), None)
     for person in people:
