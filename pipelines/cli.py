@@ -530,11 +530,9 @@ def cmd_reindex(args) -> int:
     workspace = _workspace(args)
     _principal(args, workspace).require("admin")
     count = reindex(workspace.records, workspace.index)
-    from pipelines import crossref
-    from pipelines.protection import auto_protect
+    from pipelines.derived import rebuild_derived
 
-    crossref.build(workspace.records)  # mentions may have been tagged again by newer entity rules
-    auto_protect(workspace.records)
+    rebuild_derived(workspace.records)  # mentions may have been tagged again by newer entity rules
     workspace.close()
     print(f"Re-indexed {count} documents ({workspace.index.count_documents()} passages) from the record store.")
     return 0

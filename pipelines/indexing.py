@@ -42,7 +42,7 @@ def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs:
     if store.analysis_outdated():
         return reindex(records, store, progress)
     records.mark_indexed(stale_tagged(records), indexed=False)
-    return _index_unindexed(records, store, batch_docs, progress)
+    return index_new(records, store, batch_docs, progress)
 
 
 def stale_tagged(records: RecordStore) -> list[str]:
@@ -50,7 +50,8 @@ def stale_tagged(records: RecordStore) -> list[str]:
     return [r[0] for r in records.query("SELECT doc_id FROM tagged WHERE tagger_version != ?", (TAGGER_VERSION,))]
 
 
-def _index_unindexed(records: RecordStore, store: TantivyDocumentStore, batch_docs: int = 50, progress: Callable[[int], None] | None = None) -> int:
+def index_new(records: RecordStore, store: TantivyDocumentStore, batch_docs: int = 50, progress: Callable[[int], None] | None = None) -> int:
+    """Index the documents not yet marked indexed, without the upgrade checks of `index_pending`."""
     pending = records.unindexed_doc_ids()
     if not pending:
         return 0
@@ -91,11 +92,11 @@ def reindex(records: RecordStore, store: TantivyDocumentStore, progress: Callabl
         # Elasticsearch: fill a fresh index, then swap the alias, so searches never see half an index.
         with rebuild():
             records.mark_all_unindexed()
-            return _index_unindexed(records, store, progress=progress)
+            return index_new(records, store, progress=progress)
     store.delete_all()
     store.commit()
     records.mark_all_unindexed()
-    return _index_unindexed(records, store, progress=progress)
+    return index_new(records, store, progress=progress)
 
 
 def _embed_missing(records: RecordStore, passages) -> None:

@@ -16,7 +16,8 @@ from ingest.isolation import Job, extract_isolated
 from ingest.model import Failure, FailureReason, SourceDocument
 from pipelines import crossref
 from pipelines.entities.enrich import mention_rows
-from pipelines.indexing import index_pending, stale_tagged
+from pipelines.derived import rebuild_derived
+from pipelines.indexing import index_new, index_pending, stale_tagged
 from pipelines.workspace import Workspace
 
 
@@ -139,15 +140,13 @@ def ingest_paths(
             summary.failures.append(result)
             _report(on_progress, done, len(files), result.path, result.reason.value)
         if since_index >= index_every:
-            index_pending(records, store)
+            index_new(records, store)
             since_index = 0
-    index_pending(records, store)
-    if summary.new_documents or retagging or not records.query("SELECT 1 FROM sqlite_master WHERE name = 'entities'"):
-        crossref.build(records)
+    index_new(records, store)
     if summary.new_documents or retagging:
-        from pipelines.protection import auto_protect
-
-        summary.protected = len(auto_protect(records))
+        summary.protected = rebuild_derived(records)
+    elif not records.query("SELECT 1 FROM sqlite_master WHERE name = 'entities'"):
+        crossref.build(records)
     records.finish_run(summary.run_id, summary.to_json())
     return summary
 
