@@ -66,7 +66,7 @@ def extract_mentions(texts: list[str], langs: list[str]) -> list[list[Mention]]:
         elif langs[index] == "de":
             found += latin_cues.cued_names(text, langs[index])
         elif langs[index] == "en":  # en_core_web_sm finds English names after role words itself, not codes
-            found += latin_cues.cued_codes(text, langs[index])
+            found += latin_cues.cued_codes(text, langs[index]) + latin_cues.cued_names(text, langs[index])
         candidates.append(found)
     # A person named in full in one passage is recognised by name elsewhere in the same batch.
     remembering = {"ar": cued_names.remembered_names, "de": partial(latin_cues.remembered_names, lang="de"),

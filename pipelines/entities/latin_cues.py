@@ -37,6 +37,7 @@ def role_words(lang: str) -> frozenset[str]:
     words = {cue.split()[-1] for cues in word_lists.role_cues(lang).values() for cue in cues
              if " " not in cue.strip() or cue.split()[0].lower() in ("der", "die", "des", "dem", "den", "the")}
     words.update(t for t in word_lists.titles(lang) if " " not in t)
+    words.update(word_lists.person_cues(lang))  # "dessen Cousin Ziad Tarabishi", "der Student Salim Kurdi"
     return frozenset(w for w in words if w[:1].isupper())
 
 
@@ -66,8 +67,15 @@ def clean_model_mentions(text: str, mentions: list[Mention], lang: str) -> list[
     return out
 
 
+@lru_cache(maxsize=2)
+def _introducers(lang: str) -> frozenset[str]:
+    """Words a name follows: German role words and titles, and in English (where the model finds names
+    after role words itself) the professions and kin of person_cues.json ("the teenager Thaer Karam")."""
+    return role_words(lang) if lang == "de" else frozenset(word_lists.person_cues(lang))
+
+
 def cued_names(text: str, lang: str) -> list[Mention]:
-    roles = cues = role_words(lang)
+    roles, cues = role_words(lang), _introducers(lang)
     found = []
     for match in _WORD.finditer(text):
         if match.group() not in cues:
