@@ -16,7 +16,7 @@ _LAW = re.compile(
 )
 _NUMBERED_FACILITY = re.compile(
     r"\b(?:(?:Branch|Abteilung|Unterabteilung|Division|Unit|Section|Einheit|Außenstelle|Sektion)(?:\s(?:No\.|Nr\.|number))?\s(?P<n1>\d{1,3})\b)"
-    r"|(?:(?<![\w])(?:[وفبكل])?(?P<ar>(?:ال)?فرع)\s(?:رقم\s)?(?P<n2>[\d٠-٩]{1,3}))"
+    r"|(?:(?<![\w])(?:[وف]?لل(?=فرع)|[وفبكل])?(?P<ar>(?:ال)?فرع)\s(?:رقم\s)?(?P<n2>[\d٠-٩]{1,3}))"
 )
 # A court's code for an anonymous witness: "Z 31", "P-7". It names a person, and nobody in particular.
 WITNESS_CODE = re.compile(r"[A-Z]\s?-?\s?\d{1,3}\b")
