@@ -29,3 +29,13 @@ def test_eval_search_on_the_held_out_queries(sample_data, capsys):
     assert filtered["all"]["queries"] == 36  # every judged phrase was found in the corpus
     assert filtered["cross-lingual"]["recall@10"] >= 0.85
     assert filtered["monolingual"]["recall@10"] >= 0.90
+
+
+def test_eval_search_on_the_second_held_out_queries(sample_data, capsys):
+    # Written blind on 25 Nov 2026 by another writer, after all the tuning (corpora/gold/queries/README.md).
+    heldout = str(ROOT / "corpora" / "gold" / "queries" / "queries-heldout2.tsv")
+    assert main(["eval-search", "--data", str(sample_data), "--queries", heldout, "--json"]) == 0
+    filtered = json.loads(capsys.readouterr().out)["hybrid, target language filter"]
+    assert filtered["all"]["queries"] == 63  # every judged phrase was found in the corpus, OCR-read scan included
+    assert filtered["monolingual"]["recall@10"] >= 0.90
+    assert filtered["cross-lingual"]["recall@10"] >= 0.75  # 0.81, below the 0.90 target; see docs/MEASUREMENTS.md
