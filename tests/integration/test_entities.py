@@ -73,16 +73,23 @@ def test_a_name_found_once_is_recognised_where_it_recurs_alone():
     assert court and all(m.label != "PERSON" for m in court.values())
 
 
+# The three gold sets (corpora/gold/README.md): the tuning set; held-out 1, written blind after that tuning
+# and read on 25 Nov 2026 to write general role rules; held-out 2, written blind after all of it.
+# Role accuracy is below the 0.85 target on all (docs/MEASUREMENTS.md); the floors sit under today's figures.
+GOLD_SETS = {"tuning": ("", 60, 0.80), "held-out 1": ("heldout/", 120, 0.75), "held-out 2": ("heldout2/", 75, 0.62)}
+
+
+@pytest.mark.parametrize("gold_set", GOLD_SETS)
 @pytest.mark.parametrize("lang, target", [("de", 0.85), ("ar", 0.80), ("en", 0.80)])
-def test_eval_ner_on_the_gold_set_meets_the_targets(lang, target, capsys):
-    path = GOLD / f"ner-{lang}.conll"
+def test_eval_ner_on_the_gold_sets_meets_the_entity_targets(gold_set, lang, target, capsys):
+    folder, persons, role_floor = GOLD_SETS[gold_set]
+    path = GOLD / f"{folder}ner-{lang}.conll"
     assert main(["eval-ner", "--conll", str(path), "--lang", lang, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)[str(path)]
-    types = report["types"]
-    assert types["PER+ORG+LOC"]["f1"] >= target
-    assert types["FAC"]["recall"] >= 0.90
-    # Role accuracy is below the 0.85 target (docs/MEASUREMENTS.md); a floor under today's figure.
-    assert report["roles"]["accuracy"] >= 0.60
+    assert report["types"]["PER+ORG+LOC"]["f1"] >= target
+    assert report["types"]["FAC"]["recall"] >= 0.90
+    assert report["roles"]["persons"] >= persons
+    assert report["roles"]["accuracy"] >= role_floor
 
 
 def test_ner_conll_keeps_the_given_tokens_and_tags_them(tmp_path, capsys):
@@ -101,19 +108,6 @@ def test_entities_cli_lists_people_with_roles(sample_data, capsys):
     assert main(["entities", "--data", str(sample_data), "--type", "person", "--role", "accused", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed and any("Raslan" in json.dumps(e, ensure_ascii=False) or "Anwar R." in json.dumps(e, ensure_ascii=False) for e in listed)
-
-
-@pytest.mark.parametrize("lang, target", [("de", 0.85), ("ar", 0.80), ("en", 0.80)])
-def test_eval_ner_on_the_held_out_gold_set(lang, target, capsys):
-    # Written blind after the rules were tuned on the main gold set (corpora/gold/heldout/README.md); its
-    # role errors were read on 25 Nov 2026 to write general role rules, so heldout2 is now the blind one.
-    path = GOLD / "heldout" / f"ner-{lang}.conll"
-    assert main(["eval-ner", "--conll", str(path), "--lang", lang, "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)[str(path)]
-    assert report["types"]["PER+ORG+LOC"]["f1"] >= target
-    assert report["types"]["FAC"]["recall"] >= 0.90
-    assert report["roles"]["persons"] >= 120
-    assert report["roles"]["accuracy"] >= 0.50  # far below the 0.85 target; see docs/MEASUREMENTS.md
 
 
 def test_names_in_a_list_share_the_role_of_a_cue_outside_it():
@@ -166,14 +160,3 @@ def test_a_german_participle_at_the_end_of_the_clause_speaks_for_its_subject():
     text = "Rn. 17 Der Student Karim Qudsi bestätigte dies, und man hatte andere Männer im Untergeschoss der Abteilung über viele Wochen festgehalten."
     assert _roles(text, "de")["Karim Qudsi"] == "unknown"
 
-
-@pytest.mark.parametrize("lang, target", [("de", 0.85), ("ar", 0.80), ("en", 0.80)])
-def test_eval_ner_on_the_second_held_out_gold_set(lang, target, capsys):
-    # Written blind on 25 Nov 2026 after the rules were tuned on both other sets (corpora/gold/heldout2/README.md).
-    path = GOLD / "heldout2" / f"ner-{lang}.conll"
-    assert main(["eval-ner", "--conll", str(path), "--lang", lang, "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)[str(path)]
-    assert report["types"]["PER+ORG+LOC"]["f1"] >= target
-    assert report["types"]["FAC"]["recall"] >= 0.90
-    assert report["roles"]["persons"] >= 75
-    assert report["roles"]["accuracy"] >= 0.60  # far below the 0.85 target; see docs/MEASUREMENTS.md
