@@ -100,8 +100,6 @@ def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
 
 # "… Vollmer als Vorsitzende Richterin, Matthias Kühnel …": a role after "als"/"as" describes the name before it.
 _AS = re.compile(r"(?:\bals|\bas|بصفته|بصفتها)\s*$")
-
-
 _CLAUSE_END = re.compile(r"[,;:.!?،؛؟]")
 
 
@@ -126,9 +124,7 @@ def _owner(cue: Cue, people: list[Mention], text: str) -> Mention | None:
     if described:  # "Vollmer als Vorsitzende Richterin": the name just before "als"
         return next((p for p in reversed(people) if p.end <= described.start() and not text[p.end : described.start()].strip(" ,")), None)
     for person in people:
-        gap = text[cue.end : person.start]
-        if person.title and gap.rstrip().endswith(person.title):
-            gap = gap.rstrip()[: -len(person.title)]
+        gap = _untitled(text[cue.end : person.start], person)
         if person.start >= cue.end and not gap.strip(" ,:") and len(gap) <= 3:
             return person
     return None
@@ -204,6 +200,7 @@ _WITH = {
 
 
 def _companion(text: str, lang: str, mention: Mention, cues: list[Cue]) -> Mention:
+    """A name left unknown that follows "with" shortly after a victim cue takes that cue."""
     pattern = _WITH.get(lang)
     if mention.label != PERSON or mention.role != "unknown" or pattern is None:
         return mention
@@ -217,12 +214,16 @@ def _companion(text: str, lang: str, mention: Mention, cues: list[Cue]) -> Menti
     return replace(mention, role="victim", role_cue=cue.text, role_cue_start=cue.start, role_confidence=0.6)
 
 
+def _untitled(gap: str, person: Mention) -> str:
+    """The text before a name less the name's title ("und Dr. " → "und ")."""
+    if person.title and gap.rstrip().endswith(person.title):
+        return gap.rstrip()[: -len(person.title)]
+    return gap
+
+
 def _gap(text: str, before: Mention, after: Mention) -> str:
     """The text between two names, less the second one's title ("und Dr. Kai Ostermeier")."""
-    gap = text[before.end : after.start]
-    if after.title and gap.rstrip().endswith(after.title):
-        gap = gap.rstrip()[: -len(after.title)]
-    return gap
+    return _untitled(text[before.end : after.start], after)
 
 
 def _share_in_lists(text: str, mentions: list[Mention]) -> list[Mention]:
