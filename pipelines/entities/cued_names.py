@@ -24,6 +24,13 @@ _TOKEN = re.compile(r"[\w\u0600-\u06FF]+(?:[-.][\w]+)*")
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064A\u0671-\u06D3]{2,}$")
 
 
+# Dual and plural endings, and broken plurals, of words that introduce a list of names.
+_PLURAL = ("ان", "ين", "ون")
+_PLURAL_NOUNS = frozenset({"القضاة", "الشهود", "المحامون", "المحامين", "الخبراء", "القاضيات", "الشاهدات", "المحاميات"})
+# Endings a one-word cue takes: "محاميه" (his lawyer), "القاضيان" (the two judges), "المحامين".
+_ENDINGS = ("ها", "ه", "ان", "ين", "ون")
+
+
 @lru_cache(maxsize=1)
 def _cues() -> tuple[frozenset[str], frozenset[str]]:
     """(one-word cues, multi-word cues) in Arabic."""
@@ -87,12 +94,6 @@ def cued_names(text: str) -> list[Mention]:
         else:
             index = after
     return found
-
-
-_PLURAL = ("ان", "ين", "ون")
-_PLURAL_NOUNS = frozenset({"القضاة", "الشهود", "المحامون", "المحامين", "الخبراء", "القاضيات", "الشاهدات", "المحاميات", "بعضوية"})
-# Endings a one-word cue takes: "محاميه" (his lawyer), "القاضيان" (the two judges), "المحامين".
-_ENDINGS = ("ها", "ه", "ان", "ين", "ون")
 
 
 def _cue_end(tokens, index: int, single: frozenset[str], multi: frozenset[str]) -> int | None:
