@@ -101,6 +101,9 @@ def _relational(text: str, lang: str, mention: Mention) -> Cue | None:
 # "… Vollmer als Vorsitzende Richterin, Matthias Kühnel …": a role after "als"/"as" describes the name before it.
 _AS = re.compile(r"(?:\bals|\bas|بصفته|بصفتها)\s*$")
 _CLAUSE_END = re.compile(r"[,;:.!?،؛؟]")
+# The end of a sentence: a full stop, question or exclamation mark and a space, not after an initial
+# ("Anwar R.") or an abbreviation ("Dr.", "Rn.", "Abs.").
+_SENTENCE_END = re.compile(r"(?<!\b[A-ZÄÖÜ])(?<!\bDr)(?<!\bProf)(?<!\bRn)(?<!\bNr)(?<!\bAbs)(?<!\bArt)(?<!\bAz)(?<!\bSt)(?<!\bvgl)(?<!\bbzw)(?<!\bca)[.!?؟][\"”»)]?\s")
 
 
 def _clause_verb(text: str, mention: Mention, cues: list[Cue], people: list[Mention]) -> Cue | None:
@@ -176,6 +179,8 @@ def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]
             # Another name between the cue and this one means the cue belongs to that other person.
             between = (min(cue.end, mention.end), max(cue.start, mention.start))
             if any(p is not mention and between[0] <= p.start and p.end <= between[1] for p in people):
+                continue
+            if _SENTENCE_END.search(text, *between):  # a cue in another sentence speaks for someone there
                 continue
             score = 0.95 if distance <= 3 else max(0.5, 0.9 - distance / (2 * WINDOW))
             if cue.end <= mention.start:

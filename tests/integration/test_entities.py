@@ -160,3 +160,12 @@ def test_a_german_participle_at_the_end_of_the_clause_speaks_for_its_subject():
     text = "Rn. 17 Der Student Karim Qudsi bestätigte dies, und man hatte andere Männer im Untergeschoss der Abteilung über viele Wochen festgehalten."
     assert _roles(text, "de")["Karim Qudsi"] == "unknown"
 
+
+
+def test_a_cue_in_another_sentence_does_not_speak_for_a_name():
+    roles = _roles("The indictment describes beatings, electric shocks and suspension by the wrists. "
+                   "Tobias Rennert stressed that Germany prosecutes under universal jurisdiction.", "en")
+    assert roles["Tobias Rennert"] == "unknown"
+    # An initial or an abbreviation with a full stop does not end the sentence.
+    roles = _roles("Rn. 12 Der Zeuge Dr. Samir Nasser wurde in der Abteilung 251 gefoltert.", "de")
+    assert roles["Samir Nasser"] == "witness"
