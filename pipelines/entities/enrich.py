@@ -11,7 +11,8 @@ from pipelines.entities.mention import Mention
 # Raised when the entity rules change, so stored mentions are re-tagged when passages are next indexed.
 # 2: remembered names in German and English, witness codes, list roles, more role cues (25 Nov 2026).
 # 3: inflected role words, appositions, lists after a role word, words for people outside the roles, verb
-#    agents, defence counsel, companions of victims, clause-final participles (25 Nov 2026).
+#    agents, defence counsel, companions of victims, clause-final participles, cues kept within their
+#    sentence, more victim and witness cues, names after professions and kin (25 Nov 2026).
 TAGGER_VERSION = "3"
 
 
