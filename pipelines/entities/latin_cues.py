@@ -63,6 +63,9 @@ def clean_model_mentions(text: str, mentions: list[Mention], lang: str) -> list[
             continue
         if lang == "de" and len(words) == 1 and (not words[0][:1].isupper() or _NOUN_END.search(words[0])):
             continue
+        cased = [ch for ch in mention.text if ch.isupper() or ch.islower()]  # Arabic script has no case
+        if lang == "en" and cased and not any(ch.isupper() for ch in cased):  # "a closed lorry": English names are capitalised
+            continue
         out.append(mention)
     return out
 

@@ -169,3 +169,8 @@ def test_a_cue_in_another_sentence_does_not_speak_for_a_name():
     # An initial or an abbreviation with a full stop does not end the sentence.
     roles = _roles("Rn. 12 Der Zeuge Dr. Samir Nasser wurde in der Abteilung 251 gefoltert.", "de")
     assert roles["Samir Nasser"] == "witness"
+
+
+def test_an_english_word_without_a_capital_is_no_name():
+    mentions = _one("Tariq Mansour described his transfer to Saydnaya in the summer of 2012 in a closed lorry without windows.", "en")
+    assert "lorry" not in {m.text for m in mentions}
