@@ -289,8 +289,23 @@ def _blocks(value: str) -> tuple[int, set[int]]:
         raise argparse.ArgumentTypeError(f"expected SIZE:R,R,… such as 50:2,5,8, not {value!r}") from None
 
 
+def _passages_by_stem(data: str) -> dict[str, list]:
+    """Each ingested document's passages with their stored mentions, by file stem (for eval-ner --in-context)."""
+    from pipelines.indexing import stored_mentions
+    from pipelines.workspace import Workspace
+
+    workspace = Workspace.open(data)
+    out: dict[str, list] = {}
+    for document in workspace.records.documents():
+        mentions = stored_mentions(workspace.records, document.doc_id)
+        out.setdefault(Path(document.filename).stem, []).extend(
+            (p.text, mentions.get(p.passage_id, [])) for p in workspace.records.passages(document.doc_id))
+    workspace.close()
+    return out
+
+
 def cmd_eval_ner(args) -> int:
-    from pipelines.entities.conll import predict, read_conll, score, score_roles
+    from pipelines.entities.conll import predict, predict_in_context, read_conll, score, score_roles
 
     report = {}
     for path in args.conll:
@@ -300,12 +315,24 @@ def cmd_eval_ner(args) -> int:
             sentences = [s for i, s in enumerate(sentences) if (i // size) % 10 in residues]
         if args.limit:
             sentences = sentences[: args.limit]
-        predictions = predict(sentences, args.lang)
+        if args.in_context:
+            # Only the sentences found in the ingested passages, scored both ways: alone and in context.
+            in_context = predict_in_context(sentences, _passages_by_stem(args.in_context))
+            sentences, predictions = zip(*[(s, p) for s, p in zip(sentences, in_context) if p is not None]) or ((), ())
+            sentences, predictions = list(sentences), list(predictions)
+            alone = predict(sentences, args.lang)
+            report[f"{path} (alone)"] = {"types": score(sentences, [tags for tags, _ in alone]), "roles": score_roles(sentences, alone)}
+        else:
+            predictions = predict(sentences, args.lang)
         table = score(sentences, [tags for tags, _ in predictions])
         roles = score_roles(sentences, predictions)
-        report[path] = {"types": table, "roles": roles}
+        if args.in_context and not args.json:
+            before = report[f"{path} (alone)"]
+            print(f"{path}: {len(sentences)} sentences found in the passages of {args.in_context}; each sentence alone: "
+                  f"PER+ORG+LOC F1 {before['types']['PER+ORG+LOC']['f1']:.3f}, roles {before['roles']['accuracy']:.3f}")
+        report[f"{path} (in context)" if args.in_context else path] = {"types": table, "roles": roles}
         if not args.json:
-            print(f"{path} ({args.lang}, {len(sentences)} sentences)")
+            print(f"{path} ({args.lang}, {len(sentences)} sentences{', in their ingested passages' if args.in_context else ''})")
             print(f"  {'type':<12} {'P':>6} {'R':>6} {'F1':>6} {'support':>8}")
             for name, row in table.items():
                 print(f"  {name:<12} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:8d}")
@@ -785,6 +812,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only the blocks of SIZE consecutive sentences whose number modulo 10 is one of R: the "
                         "development slices the models were not trained on (GermEval 50:2,5,8; LER 100:2,5,8; "
                         "WikiFANE 50:7; see the model cards)")
+    p.add_argument("--in-context", metavar="DATA",
+                   help="score the sentences of the project's gold files in the passages where an ingest of the "
+                        "sample corpus into DATA found them (paragraph and document around them, as users get "
+                        "them), next to the same sentences tagged alone")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_ner)
 

@@ -69,7 +69,7 @@ def index_new(records: RecordStore, store: TantivyDocumentStore, batch_docs: int
             metas[doc_id] = row.meta
             collections[doc_id] = row.collection
             if records.tagged_version(doc_id) == TAGGER_VERSION:
-                known.update(_stored_mentions(records, doc_id))
+                known.update(stored_mentions(records, doc_id))
         if dense_enabled():
             # Before writing: a store with a vector field (Elasticsearch) reads them from the record store.
             _embed_missing(records, passages)
@@ -109,7 +109,8 @@ def _embed_missing(records: RecordStore, passages) -> None:
         vectors.put(chunk, embed([texts[p] for p in chunk]))
 
 
-def _stored_mentions(records: RecordStore, doc_id: str) -> dict[str, list[Mention]]:
+def stored_mentions(records: RecordStore, doc_id: str) -> dict[str, list[Mention]]:
+    """A document's stored mentions by passage id."""
     out: dict[str, list[Mention]] = {p.passage_id: [] for p in records.passages(doc_id)}
     for r in records.mentions_for_doc(doc_id):
         out.setdefault(r["passage_id"], []).append(

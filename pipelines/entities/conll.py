@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.entities.extract import extract_mentions
-from pipelines.entities.mention import FACILITY, LOCATION, ORGANIZATION, PERSON
+from pipelines.entities.mention import FACILITY, LOCATION, ORGANIZATION, PERSON, Mention
 
 COARSE = {PERSON: "PER", ORGANIZATION: "ORG", LOCATION: "LOC", FACILITY: "FAC"}
 _TAG = re.compile(r"^(?:[BIES]-[A-Za-z_]+|O)$")
@@ -24,6 +24,7 @@ class Sentence:
     tokens: list[str]
     gold: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    source: str | None = None  # "# source: FILE PARAGRAPH" of the project's gold files: where the sentence was taken from
 
 
 def read_conll(path: str | Path) -> list[Sentence]:
@@ -31,6 +32,8 @@ def read_conll(path: str | Path) -> list[Sentence]:
     for raw in Path(path).read_text(encoding="utf-8-sig").splitlines():
         line = raw.replace("\u200e", "").replace("\u200f", "").rstrip("\r")
         if line.startswith("#") and not current.tokens:
+            if line.startswith("# source:"):
+                current.source = line[len("# source:") :].strip()
             continue
         if not line.strip():
             if current.tokens:
@@ -66,21 +69,43 @@ def predict(sentences: list[Sentence], lang: str) -> list[tuple[list[str], list[
             position += len(token) + 1
         texts.append(" ".join(sentence.tokens))
         spans.append(offsets)
-    out = []
-    for offsets, mentions in zip(spans, extract_mentions(texts, [lang] * len(texts))):
-        tags = ["O"] * len(offsets)
-        roles = ["-"] * len(offsets)
-        for mention in mentions:
-            label = COARSE.get(mention.label)
-            if label is None:
-                continue
-            inside = [i for i, (s, e) in enumerate(offsets) if s < mention.end and mention.start < e]
-            for n, i in enumerate(inside):
-                if tags[i] == "O":
-                    tags[i] = ("B-" if n == 0 else "I-") + label
-                    if label == "PER":
-                        roles[i] = mention.role
-        out.append((tags, roles))
+    return [_tags(offsets, mentions) for offsets, mentions in zip(spans, extract_mentions(texts, [lang] * len(texts)))]
+
+
+def _tags(offsets: list[tuple[int, int]], mentions: list[Mention]) -> tuple[list[str], list[str]]:
+    """Coarse IOB2 tags and person roles for tokens at `offsets`, from mentions on the same text."""
+    tags = ["O"] * len(offsets)
+    roles = ["-"] * len(offsets)
+    for mention in mentions:
+        label = COARSE.get(mention.label)
+        if label is None:
+            continue
+        inside = [i for i, (s, e) in enumerate(offsets) if s < mention.end and mention.start < e]
+        for n, i in enumerate(inside):
+            if tags[i] == "O":
+                tags[i] = ("B-" if n == 0 else "I-") + label
+                if label == "PER":
+                    roles[i] = mention.role
+    return tags, roles
+
+
+def predict_in_context(sentences: list[Sentence], passages: dict[str, list[tuple[str, list[Mention]]]]) -> list[tuple[list[str], list[str]] | None]:
+    """Tags from the mentions an ingest stored for the passage each sentence was taken from, so the
+    sentence is tagged with its paragraph and document around it, as users get it. `passages` maps a
+    document's file stem to its (passage text, mentions). None for a sentence not found there (no
+    source line, or text changed by OCR)."""
+    out: list[tuple[list[str], list[str]] | None] = []
+    for sentence in sentences:
+        stem = Path(sentence.source.split()[0]).stem if sentence.source else None
+        found = None
+        # The gold tokens in order, any spacing between them: tokenisation split punctuation off words.
+        pattern = re.compile(r"\s*".join(f"({re.escape(token)})" for token in sentence.tokens))
+        for text, mentions in passages.get(stem, []):
+            match = pattern.search(text)
+            if match:
+                found = _tags([match.span(i + 1) for i in range(len(sentence.tokens))], mentions)
+                break
+        out.append(found)
     return out
 
 

@@ -20,7 +20,8 @@ from pipelines.entities.arabic_clitics import strip_proclitics
 from pipelines.entities.mention import PERSON, Mention
 from pipelines.entities.patterns import WITNESS_CODE
 
-_TOKEN = re.compile(r"[\w\u0600-\u06FF]+(?:[-.][\w]+)*")
+# Letters, digits and the Arabic short vowels and tatweel; not Arabic punctuation ("منصور،" is a name and a comma).
+_TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+(?:[-.][\w]+)*")
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064A\u0671-\u06D3]{2,}$")
 
 
@@ -74,7 +75,7 @@ def cued_names(text: str) -> list[Mention]:
         name: list[tuple[int, int, str]] = []
         for position in range(after, min(after + 2, len(tokens))):
             start, end, word = tokens[position]
-            if position > after and text[tokens[position - 1][1] : start].strip():  # punctuation ends a name
+            if text[tokens[position - 1][1] : start].strip():  # punctuation ends a name, or comes between cue and name
                 break
             if not _name_like(word, first=not name):
                 break
@@ -84,7 +85,8 @@ def cued_names(text: str) -> list[Mention]:
             index = after + len(name)
             # A dual or plural cue names a list: "القضاة ماتياس كونيل وكاترين ليندماير وهيلموت روسباخ".
             plural = tokens[after - 1][2].endswith(_PLURAL) or strip_proclitics(tokens[after - 1][2])[1] in _PLURAL_NOUNS
-            while plural and index < len(tokens) and tokens[index][2].startswith("و") and _name_like(tokens[index][2][1:], first=True):
+            while (plural and index < len(tokens) and tokens[index][2].startswith("و") and not text[tokens[index - 1][1] : tokens[index][0]].strip()
+                   and _name_like(tokens[index][2][1:], first=True)):
                 start, end, word = tokens[index]
                 following = tokens[index + 1] if index + 1 < len(tokens) else None
                 last = following if following and not text[end : following[0]].strip() and _name_like(following[2], first=False) else None

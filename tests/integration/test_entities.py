@@ -174,3 +174,18 @@ def test_a_cue_in_another_sentence_does_not_speak_for_a_name():
 def test_an_english_word_without_a_capital_is_no_name():
     mentions = _one("Tariq Mansour described his transfer to Saydnaya in the summer of 2012 in a closed lorry without windows.", "en")
     assert "lorry" not in {m.text for m in mentions}
+
+
+def test_an_arabic_name_ends_at_a_comma_glued_to_it():
+    # As PDFs give Arabic text: the comma right after the name, without a space.
+    roles = _roles("5. ثم أدلى الشاهد طارق منصور، وهو فني كهرباء من الزبداني، بإفادته.", "ar")
+    assert roles == {"طارق منصور": "witness"}
+
+
+def test_eval_ner_in_context_scores_gold_sentences_in_their_ingested_passages(sample_data, capsys):
+    path = str(GOLD / "ner-de.conll")
+    assert main(["eval-ner", "--conll", path, "--lang", "de", "--in-context", str(sample_data), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    in_context, alone = report[f"{path} (in context)"], report[f"{path} (alone)"]
+    assert in_context["types"]["PER+ORG+LOC"]["support"] == alone["types"]["PER+ORG+LOC"]["support"] > 100
+    assert in_context["types"]["PER+ORG+LOC"]["f1"] >= 0.85
