@@ -323,7 +323,7 @@ def cmd_eval_ner(args) -> int:
             alone = predict(sentences, args.lang)
             report[f"{path} (alone)"] = {"types": score(sentences, [tags for tags, _ in alone]), "roles": score_roles(sentences, alone)}
         else:
-            predictions = predict(sentences, args.lang)
+            predictions = predict(sentences, args.lang, each_alone=args.each_alone)
         table = score(sentences, [tags for tags, _ in predictions])
         roles = score_roles(sentences, predictions)
         if args.in_context and not args.json:
@@ -812,6 +812,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only the blocks of SIZE consecutive sentences whose number modulo 10 is one of R: the "
                         "development slices the models were not trained on (GermEval 50:2,5,8; LER 100:2,5,8; "
                         "WikiFANE 50:7; see the model cards)")
+    p.add_argument("--each-alone", action="store_true",
+                   help="tag every sentence on its own; by default a file's sentences are one batch, like the "
+                        "passages of one document, and a name found in full in one is recognised in the others")
     p.add_argument("--in-context", metavar="DATA",
                    help="score the sentences of the project's gold files in the passages where an ingest of the "
                         "sample corpus into DATA found them (paragraph and document around them, as users get "

@@ -59,8 +59,11 @@ def predict_tags(sentences: list[Sentence], lang: str) -> list[list[str]]:
     return [tags for tags, _ in predict(sentences, lang)]
 
 
-def predict(sentences: list[Sentence], lang: str) -> list[tuple[list[str], list[str]]]:
-    """Per sentence: coarse IOB2 tags and, per token, the predicted role of its person ("-" otherwise)."""
+def predict(sentences: list[Sentence], lang: str, each_alone: bool = False) -> list[tuple[list[str], list[str]]]:
+    """Per sentence: coarse IOB2 tags and, per token, the predicted role of its person ("-" otherwise).
+
+    The sentences are tagged as one batch, as the passages of one document are, so a name found in full
+    in one sentence is recognised where it recurs in another; `each_alone` tags every sentence on its own."""
     texts, spans = [], []
     for sentence in sentences:
         offsets, position = [], 0
@@ -69,7 +72,8 @@ def predict(sentences: list[Sentence], lang: str) -> list[tuple[list[str], list[
             position += len(token) + 1
         texts.append(" ".join(sentence.tokens))
         spans.append(offsets)
-    return [_tags(offsets, mentions) for offsets, mentions in zip(spans, extract_mentions(texts, [lang] * len(texts)))]
+    found = [extract_mentions([t], [lang])[0] for t in texts] if each_alone else extract_mentions(texts, [lang] * len(texts))
+    return [_tags(offsets, mentions) for offsets, mentions in zip(spans, found)]
 
 
 def _tags(offsets: list[tuple[int, int]], mentions: list[Mention]) -> tuple[list[str], list[str]]:

@@ -18,3 +18,14 @@ def test_wikiann_language_prefix_and_ler_fine_labels(tmp_path):
     wikiann.write_text("en:George\tB-PER\nen:Hearst\tI-PER\n", encoding="utf-8")
     assert read_conll(wikiann)[0].tokens == ["George", "Hearst"]
     assert [normalize_gold_label(x) for x in ("RR", "AN", "GRT", "INN", "LD", "ST", "GS", "RS")] == ["PER", "PER", "ORG", "ORG", "LOC", "LOC", None, None]
+
+
+def test_each_alone_does_not_remember_names_from_other_sentences(tmp_path):
+    from pipelines.entities.conll import predict
+
+    gold = tmp_path / "g.conll"
+    gold.write_text("Der\tO\nZeuge\tO\nSamir\tB-PER\nHaddad\tI-PER\nsagte\tO\naus\tO\n.\tO\n\n"
+                    "Haddad\tB-PER\nschwieg\tO\n.\tO\n", encoding="utf-8")
+    sentences = read_conll(gold)
+    assert predict(sentences, "de")[1][0][0] == "B-PER"  # remembered from the first sentence
+    assert predict(sentences, "de", each_alone=True)[1][0][0] == "O"
