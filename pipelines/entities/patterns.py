@@ -21,7 +21,7 @@ _NUMBERED_FACILITY = re.compile(
 # A court's code for an anonymous witness: "Z 31", "P-7". It names a person, and nobody in particular.
 WITNESS_CODE = re.compile(r"[A-Z]\s?-?\s?\d{1,3}\b")
 # German courts abbreviate names: "Anwar R.", "Eyad A." — a given name and one capital initial.
-_ANONYMISED = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{2,}\s[A-ZÄÖÜ]\.)(?=\s|,|;|:|\)|$)")
+_ANONYMISED = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{2,}\s[A-ZÄÖÜ]\.)(?=[\s,;:)\"”“’'»«]|$)")
 
 
 @lru_cache(maxsize=1)

@@ -189,3 +189,8 @@ def test_eval_ner_in_context_scores_gold_sentences_in_their_ingested_passages(sa
     in_context, alone = report[f"{path} (in context)"], report[f"{path} (alone)"]
     assert in_context["types"]["PER+ORG+LOC"]["support"] == alone["types"]["PER+ORG+LOC"]["support"] > 100
     assert in_context["types"]["PER+ORG+LOC"]["f1"] >= 0.85
+
+
+def test_an_anonymised_name_in_quotation_marks_is_found():
+    text = 'The written judgment refers to the defendants as "Anwar R." and "Eyad A.", as German practice requires.'
+    assert {"Anwar R.", "Eyad A."} <= {m.text for m in _one(text, "en") if m.label == "PERSON"}
