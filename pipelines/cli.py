@@ -316,19 +316,19 @@ def cmd_eval_ner(args) -> int:
         if args.limit:
             sentences = sentences[: args.limit]
         if args.in_context:
-            # Only the sentences found in the ingested passages, scored both ways: alone and in context.
+            # Only the sentences found in the ingested passages, scored both ways: as a gold file and in context.
             in_context = predict_in_context(sentences, _passages_by_stem(args.in_context))
             sentences, predictions = zip(*[(s, p) for s, p in zip(sentences, in_context) if p is not None]) or ((), ())
             sentences, predictions = list(sentences), list(predictions)
             alone = predict(sentences, args.lang)
-            report[f"{path} (alone)"] = {"types": score(sentences, [tags for tags, _ in alone]), "roles": score_roles(sentences, alone)}
+            report[f"{path} (as a gold file)"] = {"types": score(sentences, [tags for tags, _ in alone]), "roles": score_roles(sentences, alone)}
         else:
             predictions = predict(sentences, args.lang, each_alone=args.each_alone)
         table = score(sentences, [tags for tags, _ in predictions])
         roles = score_roles(sentences, predictions)
         if args.in_context and not args.json:
-            before = report[f"{path} (alone)"]
-            print(f"{path}: {len(sentences)} sentences found in the passages of {args.in_context}; each sentence alone: "
+            before = report[f"{path} (as a gold file)"]
+            print(f"{path}: {len(sentences)} sentences found in the passages of {args.in_context}; the same as a gold file: "
                   f"PER+ORG+LOC F1 {before['types']['PER+ORG+LOC']['f1']:.3f}, roles {before['roles']['accuracy']:.3f}")
         report[f"{path} (in context)" if args.in_context else path] = {"types": table, "roles": roles}
         if not args.json:

@@ -186,7 +186,7 @@ def test_eval_ner_in_context_scores_gold_sentences_in_their_ingested_passages(sa
     path = str(GOLD / "ner-de.conll")
     assert main(["eval-ner", "--conll", path, "--lang", "de", "--in-context", str(sample_data), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    in_context, alone = report[f"{path} (in context)"], report[f"{path} (alone)"]
+    in_context, alone = report[f"{path} (in context)"], report[f"{path} (as a gold file)"]
     assert in_context["types"]["PER+ORG+LOC"]["support"] == alone["types"]["PER+ORG+LOC"]["support"] > 100
     assert in_context["types"]["PER+ORG+LOC"]["f1"] >= 0.85
 
