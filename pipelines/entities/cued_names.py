@@ -137,3 +137,23 @@ def remembered_names(texts: list[str], known: list[list[Mention]]) -> list[list[
         return [[] for _ in texts]
     pattern = re.compile(r"(?<![\w\u0600-\u06FF])(?:[وفبكل])?(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w\u0600-\u06FF])")
     return [[Mention(m.start(1), m.end(1), m.group(1), PERSON, "pattern") for m in pattern.finditer(text)] for text in texts]
+
+
+
+@lru_cache(maxsize=1)
+def _common_nouns() -> frozenset[str]:
+    """Role, victim and profession words without their article: never the first word of a name."""
+    words = {cue for cues in word_lists.role_cues("ar").values() for cue in cues if " " not in cue}
+    words.update(w for w in word_lists.person_cues("ar") if " " not in w)
+    return frozenset(w[2:] if w.startswith("ال") else w for w in words)
+
+
+def clean_model_mentions(mentions: list[Mention]) -> list[Mention]:
+    """Drop persons the model made of ordinary words: a name does not begin with a function word ("داخل
+    إطار") or a role word ("والمحامين والقضاة", "معتقلين قضوا"); ranks and titles are cut off later instead."""
+    def ordinary(word: str) -> bool:
+        bare = strip_proclitics(word)[1]
+        stem = bare[2:] if bare.startswith("ال") else bare
+        return (word in _stopwords() or bare in _stopwords() or stem in _common_nouns()
+                or any(stem.endswith(e) and stem[: -len(e)] in _common_nouns() for e in _ENDINGS))
+    return [m for m in mentions if m.source != "model" or m.label != PERSON or not m.text.split() or not ordinary(m.text.split()[0])]

@@ -60,6 +60,8 @@ def extract_mentions(texts: list[str], langs: list[str]) -> list[list[Mention]]:
         model = model_out.get(index, [])
         if langs[index] in ("de", "en"):
             model = latin_cues.clean_model_mentions(text, model, langs[index])
+        elif langs[index] == "ar":
+            model = cued_names.clean_model_mentions(model)
         found = model + gazetteer.find(text) + patterns.find_patterns(text)
         if langs[index] == "ar":
             found += cued_names.cued_names(text)

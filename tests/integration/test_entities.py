@@ -194,3 +194,10 @@ def test_eval_ner_in_context_scores_gold_sentences_in_their_ingested_passages(sa
 def test_an_anonymised_name_in_quotation_marks_is_found():
     text = 'The written judgment refers to the defendants as "Anwar R." and "Eyad A.", as German practice requires.'
     assert {"Anwar R.", "Eyad A."} <= {m.text for m in _one(text, "en") if m.label == "PERSON"}
+
+
+def test_arabic_function_and_role_words_are_never_a_persons_name():
+    # The model took "معتقلين قضوا" (detainees who died) for a person in this sample paragraph.
+    text = ("8. وفي عام 2015 تعرفت هالة الصباغ على صورة ابنها بين آلاف الصور لجثث معتقلين قضوا تحت التعذيب، "
+            "سربها مصور عسكري منشق إلى خارج سوريا.")
+    assert not [m.text for m in _one(text, "ar") if m.label == "PERSON" and "معتقلين" in m.text]
