@@ -244,7 +244,9 @@ def _share_in_lists(text: str, mentions: list[Mention]) -> list[Mention]:
     out = list(mentions)
     for group in (g for g in groups if len(g) > 1):
         first, last = mentions[group[0]], mentions[group[-1]]
-        closed = _CONJUNCTION.fullmatch(_gap(text, mentions[group[-2]], last))  # "A, B and C", not an apposition "A, B"
+        closed = _CONJUNCTION.fullmatch(_gap(text, mentions[group[-2]], last))
+        if len(group) == 2 and not closed:
+            continue  # "A and B" or "A, B, C" is a list; "Counsel for al-Gharib, Dr. Lena Paulsen" is an apposition
         if closed and first.role_confidence >= 0.95 and first.role_cue_start is not None and first.role_cue_start < first.start:
             # A list right after its role word ("associate judges A, B and C", "القضاة أ وب وج"): the word
             # speaks for every name in it that has no role word of its own right before it.
