@@ -193,7 +193,7 @@ def assign_roles(text: str, lang: str, mentions: list[Mention]) -> list[Mention]
             out.append(mention)
         else:
             out.append(replace(mention, role=best.role, role_cue=best.text, role_cue_start=best.start, role_confidence=round(min(best_score, 0.99), 2)))
-    return _share_in_lists(text, [_companion(text, lang, m, cues) for m in out])
+    return _share_in_lists(text, lang, [_companion(text, lang, m, cues) for m in out])
 
 
 # "arrested with his neighbour X", "zusammen mit seinem Bruder X", "اعتقل مع جاره X": one fate, two victims.
@@ -231,20 +231,33 @@ def _gap(text: str, before: Mention, after: Mention) -> str:
     return _untitled(text[before.end : after.start], after)
 
 
-def _share_in_lists(text: str, mentions: list[Mention]) -> list[Mention]:
+@lru_cache(maxsize=3)
+def _described(lang: str) -> re.Pattern:
+    """A profession or kin word at the end of the gap before a name in a list: "… and the pharmacist
+    Layla Darwish", "… und der Student Salim Kurdi", "… والمهندس جورج سمعان"."""
+    words = "|".join(re.escape(w) for w in sorted(word_lists.person_cues(lang), key=len, reverse=True)) or "(?!x)x"
+    return re.compile(rf"(?:\b(?:the|a|an|der|die|den|dem|des)\s+)?(?:{words})\s*$", re.IGNORECASE)
+
+
+def _list_gap(text: str, lang: str, before: Mention, after: Mention) -> str:
+    """The gap between two names of a list, less the second one's title and profession or kin word."""
+    return _described(lang).sub("", _gap(text, before, after), count=1)
+
+
+def _share_in_lists(text: str, lang: str, mentions: list[Mention]) -> list[Mention]:
     """Names in a list ("X, Y and Z were arrested") share the role that one of them has from a cue
     outside the list, which the nearest-cue rule gives to the first or last name only."""
     people = [i for i, m in enumerate(mentions) if m.label == PERSON]
     groups: list[list[int]] = []
     for i in people:
-        if groups and _AND.fullmatch(_gap(text, mentions[groups[-1][-1]], mentions[i])):
+        if groups and _AND.fullmatch(_list_gap(text, lang, mentions[groups[-1][-1]], mentions[i])):
             groups[-1].append(i)
         else:
             groups.append([i])
     out = list(mentions)
     for group in (g for g in groups if len(g) > 1):
         first, last = mentions[group[0]], mentions[group[-1]]
-        closed = _CONJUNCTION.fullmatch(_gap(text, mentions[group[-2]], last))
+        closed = _CONJUNCTION.fullmatch(_list_gap(text, lang, mentions[group[-2]], last))
         if len(group) == 2 and not closed:
             continue  # "A and B" or "A, B, C" is a list; "Counsel for al-Gharib, Dr. Lena Paulsen" is an apposition
         if closed and first.role_confidence >= 0.95 and first.role_cue_start is not None and first.role_cue_start < first.start:

@@ -117,6 +117,9 @@ def test_names_in_a_list_share_the_role_of_a_cue_outside_it():
     # Two different roles in one list are left as they are.
     mixed = _by_text(_one("The witness Samir Nasser and the defendant Eyad al-Gharib entered.", "en"))
     assert mixed["Samir Nasser"].role == "witness"
+    # A profession before a name does not break the list.
+    listed = _by_text(_one("Among the co-plaintiffs were the engineer Samir Haddad and the pharmacist Layla Darwish.", "en"))
+    assert listed["Layla Darwish"].role == listed["Samir Haddad"].role == "co-plaintiff"
     # Two names with a comma between them are an apposition, not a list: counsel is not the accused.
     apposition = _by_text(_one("Counsel for al-Gharib, Dr. Lena Paulsen, announced a statement.", "en"))
     assert apposition["al-Gharib"].role == "accused" and apposition["Lena Paulsen"].role != "accused"
