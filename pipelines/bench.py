@@ -13,8 +13,8 @@ import os
 import resource
 import shutil
 import subprocess
-import sys
 import statistics
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor

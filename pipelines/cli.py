@@ -317,9 +317,8 @@ def cmd_eval_ner(args) -> int:
             sentences = sentences[: args.limit]
         if args.in_context:
             # Only the sentences found in the ingested passages, scored both ways: as a gold file and in context.
-            in_context = predict_in_context(sentences, _passages_by_stem(args.in_context))
-            sentences, predictions = zip(*[(s, p) for s, p in zip(sentences, in_context) if p is not None]) or ((), ())
-            sentences, predictions = list(sentences), list(predictions)
+            found = [(s, p) for s, p in zip(sentences, predict_in_context(sentences, _passages_by_stem(args.in_context))) if p is not None]
+            sentences, predictions = [s for s, _ in found], [p for _, p in found]
             alone = predict(sentences, args.lang)
             report[f"{path} (as a gold file)"] = {"types": score(sentences, [tags for tags, _ in alone]), "roles": score_roles(sentences, alone)}
         else:
@@ -818,7 +817,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--in-context", metavar="DATA",
                    help="score the sentences of the project's gold files in the passages where an ingest of the "
                         "sample corpus into DATA found them (paragraph and document around them, as users get "
-                        "them), next to the same sentences tagged alone")
+                        "them), next to the same sentences tagged as a gold file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_ner)
 

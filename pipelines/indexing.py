@@ -8,6 +8,7 @@ so a crash in between is repaired on the next run.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from haystack import Pipeline
 from haystack.components.writers import DocumentWriter
@@ -33,15 +34,28 @@ def build_indexing_pipeline(store: TantivyDocumentStore) -> Pipeline:
     return pipeline
 
 
-def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs: int = 50, progress: Callable[[int], None] | None = None) -> int:
+@dataclass(frozen=True)
+class Upgrade:
+    """What an upgrade of Dalil leaves to redo in a data folder."""
+    reindex: bool  # the index was built by an older text analysis (`ANALYSIS_VERSION`)
+    retag: list[str]  # documents whose mentions came from older entity rules (`TAGGER_VERSION`)
+
+
+def pending_upgrade(records: RecordStore, store: TantivyDocumentStore) -> Upgrade:
+    return Upgrade(store.analysis_outdated(), stale_tagged(records))
+
+
+def index_pending(records: RecordStore, store: TantivyDocumentStore, batch_docs: int = 50, progress: Callable[[int], None] | None = None,
+                  upgrade: Upgrade | None = None) -> int:
     """Index every stored document not yet marked indexed. Idempotent: passages are replaced by id.
 
-    An index built by an older analysis (see `ANALYSIS_VERSION`) is rebuilt whole, so an upgrade needs
-    no manual `dalil reindex`; documents whose mentions came from older entity rules (`TAGGER_VERSION`)
-    are tagged again."""
-    if store.analysis_outdated():
+    An index built by an older analysis is rebuilt whole, so an upgrade needs no manual `dalil reindex`;
+    documents whose mentions came from older entity rules are tagged again. `upgrade`: the caller's
+    `pending_upgrade`, when it has already looked."""
+    upgrade = upgrade or pending_upgrade(records, store)
+    if upgrade.reindex:
         return reindex(records, store, progress)
-    records.mark_indexed(stale_tagged(records), indexed=False)
+    records.mark_indexed(upgrade.retag, indexed=False)
     return index_new(records, store, batch_docs, progress)
 
 

@@ -17,7 +17,7 @@ from ingest.model import Failure, FailureReason, SourceDocument
 from pipelines import crossref
 from pipelines.entities.enrich import mention_rows
 from pipelines.derived import rebuild_derived
-from pipelines.indexing import index_new, index_pending, stale_tagged
+from pipelines.indexing import index_new, index_pending, pending_upgrade
 from pipelines.workspace import Workspace
 
 
@@ -76,12 +76,13 @@ def ingest_paths(
     files = list(sources.discover(paths))
     summary = IngestSummary(files=len(files))
     summary.run_id = records.start_run({"paths": [str(p) for p in paths], "collection": collection})
-    retagging = len(stale_tagged(records))  # an upgrade brought new entity rules
-    if store.analysis_outdated():
+    upgrade = pending_upgrade(records, store)
+    retagging = len(upgrade.retag)  # an upgrade brought new entity rules
+    if upgrade.reindex:
         summary.upgraded.append("search index rebuilt for a newer text analysis")
     if retagging:
         summary.upgraded.append(f"{retagging} document{'s' if retagging != 1 else ''} tagged again with newer entity rules")
-    index_pending(records, store)  # finish what an interrupted run left unindexed
+    index_pending(records, store, upgrade=upgrade)  # finish what an interrupted run left unindexed
     if options.ocr_cache_dir is None:
         options = Options(options.password, options.ocr_lang, options.ocr, str(workspace.settings.ocr_cache_path))
 

@@ -109,10 +109,14 @@ def _cue_end(tokens, index: int, single: frozenset[str], multi: frozenset[str]) 
     # "للشاهد" is ل + الشاهد with the alef of the article dropped in writing.
     if word in single or strip_proclitics(word)[1] in single or (word.startswith(("لل", "ولل", "فلل")) and "ال" + word[word.index("لل") + 2 :] in single):
         return index + 1
-    bare = strip_proclitics(word)[1]
-    if any(bare.endswith(e) and bare[: -len(e)] in _role_nouns() for e in _ENDINGS):
+    if _inflected(strip_proclitics(word)[1], _role_nouns()):
         return index + 1
     return None
+
+
+def _inflected(word: str, nouns: frozenset[str]) -> bool:
+    """`word` is one of `nouns` with a dual, plural or pronoun ending."""
+    return any(word.endswith(e) and word[: -len(e)] in nouns for e in _ENDINGS)
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +143,6 @@ def remembered_names(texts: list[str], known: list[list[Mention]]) -> list[list[
     return [[Mention(m.start(1), m.end(1), m.group(1), PERSON, "pattern") for m in pattern.finditer(text)] for text in texts]
 
 
-
 @lru_cache(maxsize=1)
 def _common_nouns() -> frozenset[str]:
     """Role, victim and profession words without their article: never the first word of a name."""
@@ -154,6 +157,5 @@ def clean_model_mentions(mentions: list[Mention]) -> list[Mention]:
     def ordinary(word: str) -> bool:
         bare = strip_proclitics(word)[1]
         stem = bare[2:] if bare.startswith("ال") else bare
-        return (word in _stopwords() or bare in _stopwords() or stem in _common_nouns()
-                or any(stem.endswith(e) and stem[: -len(e)] in _common_nouns() for e in _ENDINGS))
-    return [m for m in mentions if m.source != "model" or m.label != PERSON or not m.text.split() or not ordinary(m.text.split()[0])]
+        return word in _stopwords() or bare in _stopwords() or stem in _common_nouns() or _inflected(stem, _common_nouns())
+    return [m for m in mentions if m.source != "model" or m.label != PERSON or not ordinary((m.text.split() or [""])[0])]

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from pipelines.entities import word_lists
 from pipelines.entities.mention import PERSON, Mention
+
 WINDOW = 80  # characters either side of a name in which a cue may speak for it
 
 
@@ -234,7 +235,7 @@ def _gap(text: str, before: Mention, after: Mention) -> str:
 @lru_cache(maxsize=3)
 def _described(lang: str) -> re.Pattern:
     """A profession or kin word at the end of the gap before a name in a list: "… and the pharmacist
-    Layla Darwish", "… und der Student Salim Kurdi", "… والمهندس جورج سمعان"."""
+    Layla Darwish", "… und der Student Salim Kurdi", "… والطبيبة ريم حداد"."""
     words = "|".join(re.escape(w) for w in sorted(word_lists.person_cues(lang), key=len, reverse=True)) or "(?!x)x"
     return re.compile(rf"(?:\b(?:the|a|an|der|die|den|dem|des)\s+)?(?:{words})\s*$", re.IGNORECASE)
 
